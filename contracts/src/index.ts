@@ -1,0 +1,5 @@
+export * from './common';
+export * from './payloads';
+export * from './envelope';
+export * from './pan';
+export * from './policy';

@@ -1,0 +1,68 @@
+/**
+ * What the interfaces (HTTP API, CLI, status page) see of a running platform, whichever runtime
+ * it is. The API reads state only through this, never through an adapter.
+ */
+import type { FieldError, PanFinding } from '@custodian/contracts';
+import type { Explanation, RecordState } from '@custodian/workflows';
+import type { ApiTokens, AuditEntry, AuditVerification, Clock, DeadLetter, DeletionTask, RegistryStats } from './ports';
+
+export type IngestResult =
+  | { index: number; eventId: string; status: 'accepted'; subjectRef: string; recordId: string; cardData: PanFinding[] }
+  | { index: number; eventId: string | null; status: 'duplicate' }
+  | { index: number; eventId: string | null; status: 'rejected'; deadLetterId: string; reasons: FieldError[]; cardData: PanFinding[] };
+
+export interface RecordView {
+  record: RecordState;
+  explanation: Explanation;
+  tasks: DeletionTask[];
+}
+
+/** A dead letter as the API shows it: reasons and the original, opened for an operator to correct. */
+export interface DeadLetterView extends Omit<DeadLetter, 'sealed'> {
+  original: unknown;
+}
+
+export interface SweepReport {
+  at: string;
+  started: number;
+  disposed: number;
+  tasksRun: number;
+  tasksFailed: number;
+}
+
+export interface Overview {
+  now: string;
+  simulatedClock: boolean;
+  stats: RegistryStats;
+  deadLetters: { open: number; latest: DeadLetterView[] };
+  audit: { entries: number; headHash: string | null };
+  councils: Array<{ id: string; council: string; version: string }>;
+}
+
+export class ClockNotSimulatedError extends Error {
+  constructor() {
+    super('the clock is not simulated: start the platform with --simulated-clock (CUSTODIAN_SIMULATED_CLOCK=1) to advance it');
+  }
+}
+export class NotFoundError extends Error {}
+
+export interface Platform {
+  readonly clock: Clock;
+  readonly tokens: ApiTokens;
+  /** validates, deduplicates, seals and appends; returns one result per input, in order */
+  ingest(raw: unknown[], actor: string): Promise<IngestResult[]>;
+  /** applies appended events to the registry (runs continuously; callable for tests) */
+  project(): Promise<number>;
+  record(id: string): Promise<RecordView | undefined>;
+  subjectRecords(ref: string): Promise<RecordState[]>;
+  deadLetters(q: { status?: DeadLetter['status']; limit: number; afterId?: string }): Promise<DeadLetterView[]>;
+  deadLetter(id: string): Promise<DeadLetterView | undefined>;
+  /** re-ingests a dead letter, with the operator's corrected event if given */
+  reprocess(id: string, corrected: unknown | undefined, actor: string): Promise<IngestResult>;
+  audit(q: { afterSeq?: number; limit: number; targetId?: string }): Promise<AuditEntry[]>;
+  verifyAudit(): Promise<AuditVerification>;
+  /** throws ClockNotSimulatedError unless the simulated clock is on; runs a sweep at the new time */
+  advanceClock(by: string, actor: string): Promise<{ now: string; sweep: SweepReport }>;
+  sweep(): Promise<SweepReport>;
+  overview(): Promise<Overview>;
+}

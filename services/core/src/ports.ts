@@ -1,0 +1,214 @@
+/**
+ * The ports both runtimes implement (embedded: SQLite; distributed: Kafka, Temporal, MongoDB).
+ * Coarse-grained on purpose: each method is one atomic unit in its adapter, so an adapter on a
+ * store with multi-document transactions and one on SQLite give the same guarantees.
+ * Nothing that crosses a port here carries personal data in clear except `SealedBox` contents.
+ */
+import type { DataCategory, DataLocation, FieldError, LifecycleFacts, PanFinding } from '@custodian/contracts';
+import type { RecordState, RecordStatus, RetryPolicy } from '@custodian/workflows';
+
+export interface Clock {
+  now(): Date;
+  readonly simulated: boolean;
+}
+
+/** A simulated clock: only the embedded runtime with the explicit flag has one. */
+export interface AdvanceableClock extends Clock {
+  /** moves time forward by an ISO 8601 duration (P40D) and returns the new now */
+  advance(isoDuration: string): Date;
+}
+
+/** AES-256-GCM ciphertext under a key identified by `kid` (a subject's data key, or a dead letter's). */
+export interface SealedBox {
+  v: 1;
+  kid: string;
+  iv: string;
+  tag: string;
+  ct: string;
+}
+
+/** An accepted event as the log keeps it: lifecycle facts in clear, identifiers and payload sealed. */
+export interface StoredEvent {
+  offset?: number;
+  eventId: string;
+  type: string;
+  version: number;
+  source: { system: string; instance?: string | undefined };
+  controller: string;
+  category: DataCategory;
+  occurredAt: string;
+  receivedAt: string;
+  subjectRef: string;
+  recordId: string;
+  facts: LifecycleFacts;
+  locations: DataLocation[];
+  /** where card numbers were found and made unreadable before anything was stored */
+  cardData: PanFinding[];
+  policyVersion: string;
+  trace?: { traceparent: string; tracestate?: string | undefined } | undefined;
+  /** identifiers + payload; null once the record was disposed and the copy purged */
+  sealed: SealedBox | null;
+}
+
+export type PublishStatus = { eventId: string; status: 'appended'; offset: number } | { eventId: string; status: 'duplicate' };
+
+/** The durable, append-only event log (embedded) or topics (Kafka). */
+export interface EventBus {
+  /** appends, deduplicating by eventId against everything ever appended */
+  publish(events: StoredEvent[]): Promise<PublishStatus[]>;
+  /** the next events after the group's committed position */
+  poll(group: string, max: number): Promise<StoredEvent[]>;
+  commit(group: string, offset: number): Promise<void>;
+  committed(group: string): Promise<number>;
+  /** operators' replay: moves the group to just before `offset`, or to the first event appended at or after `time` */
+  seek(group: string, to: { offset: number } | { time: string }): Promise<{ offset: number }>;
+  /** events of one record (for disposal of the log's copy and, later, access requests) */
+  eventsOfRecord(recordId: string): Promise<StoredEvent[]>;
+  /** removes the sealed personal section of a record's events; metadata stays as proof */
+  purgeRecord(recordId: string): Promise<number>;
+  head(): Promise<number>;
+}
+
+export interface KeyVault {
+  /** stores a wrapped data key; no-op if `kid` exists (returns the existing one) */
+  putIfAbsent(kid: string, wrapped: Buffer): Promise<Buffer>;
+  get(kids: string[]): Promise<Map<string, Buffer | null>>;
+  /** crypto-shredding: the wrapped key is overwritten and can never be recovered */
+  destroy(kid: string): Promise<boolean>;
+}
+
+/** Keyed blind indexes from linking keys to pseudonymous subject references. */
+export interface SubjectIndex {
+  /** atomically finds the subject that owns any of the hashes, or creates one; adds the missing hashes to it */
+  resolve(controller: string, hashes: string[], newRef: string, nowIso: string): Promise<{ ref: string; created: boolean; conflicts: string[] }>;
+}
+
+export interface AuditInput {
+  actor: string;
+  action: string;
+  target?: { kind: 'record' | 'subject' | 'event' | 'dead-letter' | 'clock' | 'system' | 'task'; id: string };
+  reason: string;
+  policyVersion?: string;
+  details?: Record<string, unknown>;
+}
+export interface AuditEntry extends AuditInput {
+  seq: number;
+  at: string;
+  prevHash: string;
+  hash: string;
+}
+export interface AuditVerification {
+  ok: boolean;
+  entries: number;
+  headHash: string | null;
+  /** the first entry that does not verify, and why */
+  firstBad?: { seq: number; problem: string };
+}
+export interface AuditLog {
+  append(entries: AuditInput[], atIso: string): Promise<AuditEntry[]>;
+  list(q: { afterSeq?: number; limit: number; targetId?: string }): Promise<AuditEntry[]>;
+  verify(): Promise<AuditVerification>;
+}
+
+export interface RegistryStats {
+  byControllerCategoryStatus: Array<{ controller: string; category: string; status: RecordStatus; count: number }>;
+  dueSoon: RecordState[];
+  recentlyDisposed: RecordState[];
+  failedTasks: number;
+  pendingTasks: number;
+}
+
+export interface Registry {
+  get(ids: string[]): Promise<Map<string, RecordState>>;
+  /** saves records and their audit entries in one unit */
+  save(records: RecordState[], audit: AuditInput[], atIso: string): Promise<void>;
+  bySubject(subjectRef: string, limit: number): Promise<RecordState[]>;
+  /** active records whose due time has passed, oldest due first */
+  due(nowIso: string, limit: number): Promise<RecordState[]>;
+  /** records left mid-disposal (after a crash) */
+  disposing(limit: number): Promise<RecordState[]>;
+  stats(nowIso: string, dueWithinIso: string): Promise<RegistryStats>;
+}
+
+export type TaskStatus = 'pending' | 'done' | 'failed';
+export interface DeletionTask {
+  /** deterministic: record + store + locator, so a retried plan never makes a second task */
+  taskId: string;
+  recordId: string;
+  controller: string;
+  store: string;
+  locator: string;
+  status: TaskStatus;
+  attempts: number;
+  nextAttemptAt: string;
+  lastError: string | null;
+  receipt: import('@custodian/workflows').Receipt | null;
+}
+
+export interface DeletionTasks {
+  /** marks the records `disposing` and creates their tasks (existing tasks are kept as they are) */
+  begin(records: RecordState[], tasks: DeletionTask[], audit: AuditInput[], atIso: string): Promise<void>;
+  ready(nowIso: string, limit: number): Promise<DeletionTask[]>;
+  ofRecords(recordIds: string[]): Promise<DeletionTask[]>;
+  update(tasks: DeletionTask[], audit: AuditInput[], atIso: string): Promise<void>;
+  /** marks records disposed (with their receipts) */
+  complete(records: RecordState[], audit: AuditInput[], atIso: string): Promise<void>;
+  failed(limit: number): Promise<DeletionTask[]>;
+}
+
+export interface DeadLetter {
+  id: string;
+  receivedAt: string;
+  eventId: string | null;
+  type: string | null;
+  controller: string | null;
+  reasons: FieldError[];
+  cardData: PanFinding[];
+  /** the original (card data removed), sealed under the dead letter's own key */
+  sealed: SealedBox;
+  status: 'open' | 'reprocessed';
+  attempts: number;
+  resolvedAt: string | null;
+  resolvedEventId: string | null;
+}
+export interface DeadLetterStore {
+  add(entries: DeadLetter[]): Promise<void>;
+  list(q: { status?: DeadLetter['status']; limit: number; afterId?: string }): Promise<DeadLetter[]>;
+  get(id: string): Promise<DeadLetter | undefined>;
+  update(entry: DeadLetter): Promise<void>;
+  count(status: DeadLetter['status']): Promise<number>;
+}
+
+/** A deletion at one store. Connectors are thin and idempotent: deleting what is gone is "absent". */
+export interface DeletionRequest {
+  taskId: string;
+  recordId: string;
+  controller: string;
+  store: string;
+  locator: string;
+  attempt: number;
+}
+export type DeletionResult =
+  | { outcome: 'deleted' | 'absent'; detail: string; reference?: string }
+  | { outcome: 'retry'; detail: string; retryAfterMs?: number }
+  | { outcome: 'failed'; detail: string };
+
+export interface DeletionConnector {
+  readonly kind: string;
+  readonly retry: RetryPolicy;
+  delete(requests: DeletionRequest[]): Promise<DeletionResult[]>;
+}
+
+export interface ConnectorDirectory {
+  /** the connector bound to a council's store, if any */
+  find(controller: string, store: string): DeletionConnector | undefined;
+}
+
+export interface ApiPrincipal {
+  name: string;
+  roles: string[];
+}
+export interface ApiTokens {
+  verify(token: string): Promise<ApiPrincipal | null>;
+  issue(name: string, roles: string[]): Promise<string>;
+}
