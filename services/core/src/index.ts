@@ -1,2 +1,3 @@
 export * from './ports';
 export * from './platform';
+export * from './policy-packs';
