@@ -108,6 +108,7 @@ export interface AuditLog {
   append(entries: AuditInput[], atIso: string): Promise<AuditEntry[]>;
   list(q: { afterSeq?: number; limit: number; targetId?: string }): Promise<AuditEntry[]>;
   verify(): Promise<AuditVerification>;
+  head(): Promise<{ seq: number; hash: string } | null>;
 }
 
 export interface RegistryStats {

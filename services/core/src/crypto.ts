@@ -1,0 +1,136 @@
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import type { KeyVault, SealedBox } from './ports';
+
+/**
+ * Field-level encryption: every subject has a data key (AES-256-GCM) wrapped by the master key, so
+ * destroying the subject's wrapped key makes every sealed copy (log, topics, dead letters, backups)
+ * unreadable without touching them. The master key never leaves this module's closures.
+ */
+
+const ALG = 'aes-256-gcm';
+
+export class KeyShreddedError extends Error {
+  constructor(readonly kid: string) {
+    super(`data key ${kid} has been destroyed`);
+  }
+}
+
+function encrypt(key: Buffer, plaintext: Buffer, aad: string): { iv: Buffer; tag: Buffer; ct: Buffer } {
+  const iv = randomBytes(12);
+  const c = createCipheriv(ALG, key, iv);
+  c.setAAD(Buffer.from(aad));
+  const ct = Buffer.concat([c.update(plaintext), c.final()]);
+  return { iv, tag: c.getAuthTag(), ct };
+}
+
+function decrypt(key: Buffer, iv: Buffer, tag: Buffer, ct: Buffer, aad: string): Buffer {
+  const d = createDecipheriv(ALG, key, iv);
+  d.setAAD(Buffer.from(aad));
+  d.setAuthTag(tag);
+  return Buffer.concat([d.update(ct), d.final()]);
+}
+
+export class MasterKey {
+  private readonly wrapKey: Buffer;
+  private readonly indexKey: Buffer;
+  private readonly idKey: Buffer;
+  constructor(material: Buffer) {
+    if (material.length !== 32) throw new Error('the master key must be 32 bytes (base64 of 32 random bytes)');
+    const derive = (info: string) => Buffer.from(hkdfSync('sha256', material, Buffer.alloc(0), info, 32));
+    this.wrapKey = derive('custodian/key-wrap/v1');
+    this.indexKey = derive('custodian/blind-index/v1');
+    this.idKey = derive('custodian/record-id/v1');
+  }
+  static fromBase64(b64: string): MasterKey {
+    return new MasterKey(Buffer.from(b64, 'base64'));
+  }
+  static generate(): Buffer {
+    return randomBytes(32);
+  }
+  wrap(kid: string, dataKey: Buffer): Buffer {
+    const { iv, tag, ct } = encrypt(this.wrapKey, dataKey, `wrap|${kid}`);
+    return Buffer.concat([iv, tag, ct]);
+  }
+  unwrap(kid: string, wrapped: Buffer): Buffer {
+    return decrypt(this.wrapKey, wrapped.subarray(0, 12), wrapped.subarray(12, 28), wrapped.subarray(28), `wrap|${kid}`);
+  }
+  /** keyed blind index of a linking key, scoped to one controller */
+  blindIndex(controller: string, linkingKey: string): string {
+    return createHmac('sha256', this.indexKey).update(`${controller}\u0000${linkingKey}`).digest('base64url');
+  }
+  /** deterministic, non-reversible record id: replays and re-deliveries map to the same record */
+  recordId(controller: string, category: string, recordKey: string): string {
+    return `rec_${createHmac('sha256', this.idKey).update(`${controller}\u0000${category}\u0000${recordKey}`).digest('base64url').slice(0, 24)}`;
+  }
+}
+
+/** Seals and opens personal data with per-subject (or per-dead-letter) data keys. */
+export class Sealer {
+  private readonly cache = new Map<string, Buffer | null>();
+  constructor(
+    private readonly master: MasterKey,
+    private readonly vault: KeyVault,
+    private readonly cacheSize = 50_000,
+  ) {}
+
+  private remember(kid: string, key: Buffer | null) {
+    if (this.cache.size >= this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(kid, key);
+  }
+
+  /** data keys for `kids`, creating those that do not exist yet */
+  async keysFor(kids: string[]): Promise<Map<string, Buffer>> {
+    const out = new Map<string, Buffer>();
+    const missing: string[] = [];
+    for (const kid of new Set(kids)) {
+      const k = this.cache.get(kid);
+      if (k) out.set(kid, k);
+      else missing.push(kid);
+    }
+    if (missing.length) {
+      const stored = await this.vault.get(missing);
+      for (const kid of missing) {
+        const wrapped = stored.get(kid);
+        if (wrapped === null) throw new KeyShreddedError(kid);
+        let key: Buffer;
+        if (wrapped) key = this.master.unwrap(kid, wrapped);
+        else {
+          const fresh = randomBytes(32);
+          // a concurrent writer may have created it first: use whichever the vault kept
+          key = this.master.unwrap(kid, await this.vault.putIfAbsent(kid, this.master.wrap(kid, fresh)));
+        }
+        this.remember(kid, key);
+        out.set(kid, key);
+      }
+    }
+    return out;
+  }
+
+  sealWith(kid: string, key: Buffer, value: unknown, context: string): SealedBox {
+    const { iv, tag, ct } = encrypt(key, Buffer.from(JSON.stringify(value)), `${kid}|${context}`);
+    return { v: 1, kid, iv: iv.toString('base64'), tag: tag.toString('base64'), ct: ct.toString('base64') };
+  }
+
+  async seal(kid: string, value: unknown, context: string): Promise<SealedBox> {
+    const key = (await this.keysFor([kid])).get(kid)!;
+    return this.sealWith(kid, key, value, context);
+  }
+
+  /** opens a sealed box; a destroyed key yields KeyShreddedError */
+  async open<T = unknown>(box: SealedBox, context: string): Promise<T> {
+    let key = this.cache.get(box.kid);
+    if (key === null) throw new KeyShreddedError(box.kid);
+    if (!key) {
+      const wrapped = (await this.vault.get([box.kid])).get(box.kid);
+      if (!wrapped) throw new KeyShreddedError(box.kid);
+      key = this.master.unwrap(box.kid, wrapped);
+      this.remember(box.kid, key);
+    }
+    const pt = decrypt(key, Buffer.from(box.iv, 'base64'), Buffer.from(box.tag, 'base64'), Buffer.from(box.ct, 'base64'), `${box.kid}|${context}`);
+    return JSON.parse(pt.toString('utf8')) as T;
+  }
+
+  forget(kid: string) {
+    this.cache.set(kid, null);
+  }
+}

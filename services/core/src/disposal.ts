@@ -1,0 +1,170 @@
+import { createHash, randomInt } from 'node:crypto';
+import { decideDisposal, disposedRecord, nextAttemptDelay, DEFAULT_RETRY, type RecordState, type Receipt } from '@custodian/workflows';
+import type { SweepReport } from './platform';
+import type { AuditInput, Clock, ConnectorDirectory, DeletionConnector, DeletionRequest, DeletionResult, DeletionTask, DeletionTasks, EventBus, Registry } from './ports';
+
+/** Custodian's own copy of the events: the log's sealed sections are purged like any other store. */
+export class EventLogConnector implements DeletionConnector {
+  readonly kind = 'platform';
+  readonly retry = DEFAULT_RETRY;
+  constructor(private readonly bus: EventBus) {}
+  async delete(requests: DeletionRequest[]): Promise<DeletionResult[]> {
+    const out: DeletionResult[] = [];
+    for (const r of requests) {
+      const n = await this.bus.purgeRecord(r.recordId);
+      out.push(n ? { outcome: 'deleted', detail: `sealed sections of ${n} event(s) purged` } : { outcome: 'absent', detail: 'nothing sealed left in the log' });
+    }
+    return out;
+  }
+}
+
+export function taskId(recordId: string, store: string, locator: string): string {
+  return `task_${createHash('sha256').update(`${recordId}\u0000${store}\u0000${locator}`).digest('base64url').slice(0, 22)}`;
+}
+
+export interface DisposalDeps {
+  clock: Clock;
+  registry: Registry;
+  tasks: DeletionTasks;
+  connectors: ConnectorDirectory;
+  bus: EventBus;
+}
+
+/**
+ * The retention sweep. Three idempotent phases, each durable before the next, so a crash at any
+ * point resumes without a second deletion with a different outcome:
+ *   1. begin: due records become `disposing` together with one task per store (deterministic ids);
+ *   2. run: ready tasks go to their store's connector; each outcome is saved (receipt, retry time, or failure);
+ *   3. complete: records whose tasks are all done become `disposed`, keeping only non-personal proof.
+ */
+export class DisposalService {
+  private readonly platformConnector: EventLogConnector;
+  constructor(
+    private readonly d: DisposalDeps,
+    private readonly opts = { batch: 2_000, maxRounds: 1_000, actor: 'retention-sweep' },
+  ) {
+    this.platformConnector = new EventLogConnector(d.bus);
+  }
+
+  private connector(controller: string, store: string): DeletionConnector | undefined {
+    if (store === 'custodian-event-log') return this.platformConnector;
+    return this.d.connectors.find(controller, store);
+  }
+
+  async sweep(): Promise<SweepReport> {
+    const report: SweepReport = { at: this.d.clock.now().toISOString(), started: 0, disposed: 0, tasksRun: 0, tasksFailed: 0 };
+    // records left `disposing` by a crash or by waiting tasks are looked at again every sweep
+    for (let round = 0; round < this.opts.maxRounds; round++) {
+      const now = this.d.clock.now().toISOString();
+      const due = await this.d.registry.due(now, this.opts.batch);
+      if (due.length) report.started += await this.begin(due, now);
+      const ran = await this.runReady(now, report);
+      const disposed = await this.completeFinished(now);
+      report.disposed += disposed;
+      if (!due.length && !ran && !disposed) break;
+    }
+    return report;
+  }
+
+  private async begin(due: RecordState[], now: string): Promise<number> {
+    const records: RecordState[] = [];
+    const tasks: DeletionTask[] = [];
+    const audit: AuditInput[] = [];
+    for (const r of due) {
+      const d = decideDisposal(r, now);
+      if (d.action !== 'dispose') continue;
+      records.push({ ...r, status: 'disposing', disposal: { startedAt: now, completedAt: null, receipts: [] } });
+      for (const s of d.steps) {
+        tasks.push({ taskId: taskId(r.id, s.store, s.locator), recordId: r.id, controller: r.controller, store: s.store, locator: s.locator, status: 'pending', attempts: 0, nextAttemptAt: now, lastError: null, receipt: null });
+      }
+      audit.push({
+        actor: this.opts.actor,
+        action: 'disposal.started',
+        target: { kind: 'record', id: r.id },
+        reason: d.reason,
+        policyVersion: r.policyVersion,
+        details: { dueAt: r.dueAt, stores: d.steps.map((s) => s.store) },
+      });
+    }
+    if (records.length) await this.d.tasks.begin(records, tasks, audit, now);
+    return records.length;
+  }
+
+  private async runReady(now: string, report: SweepReport): Promise<number> {
+    const ready = await this.d.tasks.ready(now, this.opts.batch * 4);
+    if (!ready.length) return 0;
+    const groups = new Map<string, DeletionTask[]>();
+    for (const t of ready) {
+      const k = `${t.controller}\u0000${t.store}`;
+      const g = groups.get(k);
+      if (g) g.push(t);
+      else groups.set(k, [t]);
+    }
+    const updated: DeletionTask[] = [];
+    const audit: AuditInput[] = [];
+    await Promise.all(
+      [...groups.values()].map(async (group) => {
+        const first = group[0]!;
+        const connector = this.connector(first.controller, first.store);
+        const results: DeletionResult[] = connector
+          ? await connector.delete(group.map((t) => ({ taskId: t.taskId, recordId: t.recordId, controller: t.controller, store: t.store, locator: t.locator, attempt: t.attempts + 1 }))).catch((err: unknown) =>
+              group.map(() => ({ outcome: 'retry' as const, detail: `connector error: ${err instanceof Error ? err.name : 'unknown'}` })),
+            )
+          : group.map(() => ({ outcome: 'failed' as const, detail: `no connector is bound to store "${first.store}" of ${first.controller}` }));
+        const at = this.d.clock.now().toISOString();
+        group.forEach((t, i) => {
+          const res = results[i]!;
+          const attempts = t.attempts + 1;
+          if (res.outcome === 'deleted' || res.outcome === 'absent') {
+            const receipt: Receipt = { store: t.store, outcome: res.outcome, at, detail: res.detail, ...(res.reference ? { reference: res.reference } : {}) };
+            updated.push({ ...t, attempts, status: 'done', receipt, lastError: null });
+            return;
+          }
+          const delay = res.outcome === 'retry' ? nextAttemptDelay(attempts, connector?.retry ?? DEFAULT_RETRY, res.retryAfterMs, randomInt(1_000_000) / 1_000_000) : null;
+          if (delay === null) {
+            report.tasksFailed++;
+            updated.push({ ...t, attempts, status: 'failed', lastError: res.detail });
+            audit.push({
+              actor: this.opts.actor,
+              action: 'deletion.escalated',
+              target: { kind: 'task', id: t.taskId },
+              reason: `deletion at ${t.store} failed after ${attempts} attempt(s): ${res.detail}`,
+              details: { recordId: t.recordId, store: t.store, controller: t.controller },
+            });
+          } else {
+            updated.push({ ...t, attempts, status: 'pending', lastError: res.detail, nextAttemptAt: new Date(Date.parse(at) + delay).toISOString() });
+          }
+        });
+      }),
+    );
+    report.tasksRun += updated.length;
+    await this.d.tasks.update(updated, audit, this.d.clock.now().toISOString());
+    return updated.length;
+  }
+
+  private async completeFinished(now: string): Promise<number> {
+    const records = await this.d.registry.disposing(this.opts.batch * 4);
+    if (!records.length) return 0;
+    const tasks = await this.d.tasks.ofRecords(records.map((r) => r.id));
+    const byRecord = new Map<string, DeletionTask[]>();
+    for (const t of tasks) byRecord.set(t.recordId, [...(byRecord.get(t.recordId) ?? []), t]);
+    const done: RecordState[] = [];
+    const audit: AuditInput[] = [];
+    for (const r of records) {
+      const ts = byRecord.get(r.id) ?? [];
+      if (!ts.length || ts.some((t) => t.status !== 'done')) continue;
+      const receipts = ts.map((t) => t.receipt!).sort((a, b) => a.store.localeCompare(b.store));
+      done.push(disposedRecord(r, receipts, now));
+      audit.push({
+        actor: this.opts.actor,
+        action: 'record.disposed',
+        target: { kind: 'record', id: r.id },
+        reason: `retention ended (${r.retention.duration} from ${r.retention.trigger}); deleted at every store`,
+        policyVersion: r.policyVersion,
+        details: { category: r.category, controller: r.controller, dueAt: r.dueAt, receipts: receipts.map((x) => ({ store: x.store, outcome: x.outcome, at: x.at, detail: x.detail, reference: x.reference })) },
+      });
+    }
+    if (done.length) await this.d.tasks.complete(done, audit, now);
+    return done.length;
+  }
+}

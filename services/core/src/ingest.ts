@@ -1,0 +1,205 @@
+import { randomBytes } from 'node:crypto';
+import { EventEnvelope, fieldErrors, lifecycleFacts, redactPans, type FieldError, type PanFinding } from '@custodian/contracts';
+import { linkingKeys } from '@custodian/workflows';
+import type { MasterKey, Sealer } from './crypto';
+import type { IngestResult } from './platform';
+import type { PolicyBook } from './policy-packs';
+import type { AuditInput, AuditLog, Clock, DeadLetter, DeadLetterStore, EventBus, StoredEvent, SubjectIndex } from './ports';
+
+export interface IngestDeps {
+  clock: Clock;
+  book: PolicyBook;
+  master: MasterKey;
+  sealer: Sealer;
+  bus: EventBus;
+  subjects: SubjectIndex;
+  deadLetters: DeadLetterStore;
+  audit: AuditLog;
+}
+
+const newId = (prefix: string) => `${prefix}_${randomBytes(12).toString('base64url')}`;
+
+function peek(raw: unknown, key: string): string | null {
+  if (raw && typeof raw === 'object' && !Array.isArray(raw)) {
+    const v = (raw as Record<string, unknown>)[key];
+    if (typeof v === 'string' && v.length <= 128) return v;
+  }
+  return null;
+}
+
+type Checked =
+  | { ok: true; event: EventEnvelope; cardData: PanFinding[]; policyVersion: string }
+  | { ok: false; reasons: FieldError[]; redacted: unknown; cardData: PanFinding[] };
+
+/**
+ * Ingest: every event is validated against the contract and the controller's policy pack; card
+ * numbers are made unreadable before anything is stored; bad events go to the dead-letter store
+ * with field-level reasons; good ones are linked to a pseudonymous subject, sealed under the
+ * subject's data key and appended to the log, deduplicated by event id.
+ */
+export class IngestService {
+  constructor(private readonly d: IngestDeps) {}
+
+  check(raw: unknown): Checked {
+    const { value: redacted, findings } = redactPans(raw);
+    const parsed = EventEnvelope.safeParse(redacted);
+    if (!parsed.success) return { ok: false, reasons: fieldErrors(parsed.error), redacted, cardData: findings };
+    const e = parsed.data as EventEnvelope;
+    const reasons: FieldError[] = [];
+    const loaded = this.d.book.pack(e.controller);
+    if (!loaded) {
+      reasons.push({ path: 'controller', message: `no policy pack is loaded for council "${e.controller}" (loaded: ${this.d.book.controllers().join(', ')})` });
+      return { ok: false, reasons, redacted, cardData: findings };
+    }
+    const cat = this.d.book.category(e.controller, e.category);
+    if (!cat) {
+      reasons.push({ path: 'category', message: `${loaded.pack.council}'s policy pack ${loaded.ref} does not hold category "${e.category}"` });
+    } else {
+      const declared = new Set(cat.stores);
+      e.locations.forEach((l, i) => {
+        if (!declared.has(l.store)) {
+          reasons.push({ path: `locations[${i}].store`, message: `store "${l.store}" is not declared for ${e.category} in ${loaded.ref} (declared: ${cat.stores.join(', ')})` });
+        }
+      });
+    }
+    if (findings.length && loaded.pack.cardData.onDetect === 'reject') {
+      for (const f of findings) {
+        reasons.push({ path: f.path, message: `contains a card number (PAN); ${loaded.pack.council} does not accept card data. The stored copy keeps only a PCI truncation` });
+      }
+    }
+    if (reasons.length) return { ok: false, reasons, redacted, cardData: findings };
+    return { ok: true, event: e, cardData: findings, policyVersion: loaded.ref };
+  }
+
+  /**
+   * @param reuse re-ingesting a dead letter: its entry is updated instead of a new one being made
+   */
+  async ingest(raws: unknown[], actor: string, reuse?: DeadLetter): Promise<IngestResult[]> {
+    const now = this.d.clock.now().toISOString();
+    const results: IngestResult[] = new Array(raws.length);
+    const dead: DeadLetter[] = [];
+    const audit: AuditInput[] = [];
+    const good: Array<{ index: number; event: EventEnvelope; cardData: PanFinding[]; policyVersion: string }> = [];
+    const seenInBatch = new Set<string>();
+
+    raws.forEach((raw, index) => {
+      const c = this.check(raw);
+      if (c.ok) {
+        if (seenInBatch.has(c.event.eventId)) {
+          results[index] = { index, eventId: c.event.eventId, status: 'duplicate' };
+          return;
+        }
+        seenInBatch.add(c.event.eventId);
+        good.push({ index, ...c });
+        return;
+      }
+      const id = reuse?.id ?? newId('dlq');
+      const kid = `dlq:${id}`;
+      dead.push({
+        id,
+        receivedAt: reuse?.receivedAt ?? now,
+        eventId: peek(c.redacted, 'eventId'),
+        type: peek(c.redacted, 'type'),
+        controller: peek(c.redacted, 'controller'),
+        reasons: c.reasons,
+        cardData: c.cardData,
+        // sealed later, once the key exists
+        sealed: { v: 1, kid, iv: '', tag: '', ct: JSON.stringify(c.redacted) },
+        status: 'open',
+        attempts: (reuse?.attempts ?? 0) + 1,
+        resolvedAt: null,
+        resolvedEventId: null,
+      });
+      results[index] = { index, eventId: peek(c.redacted, 'eventId'), status: 'rejected', deadLetterId: id, reasons: c.reasons, cardData: c.cardData };
+      audit.push({
+        actor,
+        action: reuse ? 'event.rejected-again' : 'event.rejected',
+        target: { kind: 'dead-letter', id },
+        reason: c.reasons.map((r) => r.path).join(', '),
+        details: { paths: c.reasons.map((r) => r.path), cardDataFound: c.cardData.length },
+      });
+    });
+
+    if (dead.length) {
+      const keys = await this.d.sealer.keysFor(dead.map((x) => x.sealed.kid));
+      for (const x of dead) x.sealed = this.d.sealer.sealWith(x.sealed.kid, keys.get(x.sealed.kid)!, JSON.parse(x.sealed.ct), x.id);
+      if (reuse) for (const x of dead) await this.d.deadLetters.update(x);
+      else await this.d.deadLetters.add(dead);
+    }
+
+    if (good.length) {
+      // subject resolution: one blind-index lookup per distinct identifier set in the batch
+      const subjectOf = new Map<string, string>();
+      const conflicts: AuditInput[] = [];
+      const refs: string[] = [];
+      for (const g of good) {
+        const hashes = linkingKeys(g.event.subject.identifiers).map((k) => this.d.master.blindIndex(g.event.controller, k));
+        const memo = `${g.event.controller}|${hashes.join(',')}`;
+        let ref = subjectOf.get(memo);
+        if (!ref) {
+          const r = await this.d.subjects.resolve(g.event.controller, hashes, newId('subj'), now);
+          ref = r.ref;
+          subjectOf.set(memo, ref);
+          if (r.conflicts.length) {
+            conflicts.push({
+              actor: 'ingest',
+              action: 'subject.link-conflict',
+              target: { kind: 'subject', id: ref },
+              reason: 'identifiers of one event matched more than one subject; linked to the earliest, left for review',
+              details: { otherSubjects: r.conflicts },
+            });
+          }
+        }
+        refs.push(ref);
+      }
+      const keys = await this.d.sealer.keysFor(refs.map((r) => `subj:${r}`));
+      const stored: StoredEvent[] = good.map((g, i) => {
+        const e = g.event;
+        const subjectRef = refs[i]!;
+        const kid = `subj:${subjectRef}`;
+        const facts = lifecycleFacts(e);
+        return {
+          eventId: e.eventId,
+          type: e.type,
+          version: e.version,
+          source: e.source,
+          controller: e.controller,
+          category: e.category,
+          occurredAt: e.occurredAt,
+          receivedAt: now,
+          subjectRef,
+          recordId: this.d.master.recordId(e.controller, e.category, facts.recordKey),
+          facts,
+          locations: e.locations,
+          cardData: g.cardData,
+          policyVersion: g.policyVersion,
+          trace: e.trace,
+          sealed: this.d.sealer.sealWith(kid, keys.get(kid)!, { identifiers: e.subject.identifiers, payload: e.payload }, e.eventId),
+        };
+      });
+      const statuses = await this.d.bus.publish(stored);
+      let appended = 0;
+      statuses.forEach((s, i) => {
+        const g = good[i]!;
+        const ev = stored[i]!;
+        if (s.status === 'appended') {
+          appended++;
+          results[g.index] = { index: g.index, eventId: ev.eventId, status: 'accepted', subjectRef: ev.subjectRef, recordId: ev.recordId, cardData: g.cardData };
+        } else results[g.index] = { index: g.index, eventId: ev.eventId, status: 'duplicate' };
+      });
+      audit.push(...conflicts);
+      if (appended) {
+        const truncated = good.filter((g) => g.cardData.length).length;
+        audit.push({
+          actor,
+          action: 'events.accepted',
+          target: { kind: 'system', id: 'event-log' },
+          reason: `${appended} event(s) validated, sealed and appended`,
+          details: { count: appended, cardDataTruncated: truncated },
+        });
+      }
+    }
+    if (audit.length) await this.d.audit.append(audit, now);
+    return results;
+  }
+}

@@ -1,0 +1,143 @@
+import { explainRecord, type RecordState } from '@custodian/workflows';
+import { KeyShreddedError, type Sealer } from './crypto';
+import { DisposalService } from './disposal';
+import { IngestService } from './ingest';
+import { ClockNotSimulatedError, NotFoundError, type DeadLetterView, type IngestResult, type Overview, type Platform, type RecordView, type SweepReport } from './platform';
+import type { PolicyBook } from './policy-packs';
+import { Projector } from './projector';
+import { Serial } from './serial';
+import { isAdvanceable } from './clocks';
+import type { ApiTokens, AuditEntry, AuditLog, Clock, ConnectorDirectory, DeadLetter, DeadLetterStore, DeletionTasks, EventBus, Registry, SubjectIndex } from './ports';
+import type { MasterKey } from './crypto';
+
+export interface PlatformPorts {
+  clock: Clock;
+  book: PolicyBook;
+  master: MasterKey;
+  sealer: Sealer;
+  bus: EventBus;
+  subjects: SubjectIndex;
+  registry: Registry;
+  tasks: DeletionTasks;
+  deadLetters: DeadLetterStore;
+  audit: AuditLog;
+  connectors: ConnectorDirectory;
+  tokens: ApiTokens;
+}
+
+/** The platform, written once over the ports; each runtime supplies adapters. */
+export class PlatformService implements Platform {
+  readonly clock: Clock;
+  readonly tokens: ApiTokens;
+  readonly ingestion: IngestService;
+  readonly projector: Projector;
+  readonly disposal: DisposalService;
+  private readonly lifecycle = new Serial();
+
+  constructor(private readonly p: PlatformPorts) {
+    this.clock = p.clock;
+    this.tokens = p.tokens;
+    this.ingestion = new IngestService(p);
+    this.projector = new Projector(p);
+    this.disposal = new DisposalService(p);
+  }
+
+  ingest(raw: unknown[], actor: string): Promise<IngestResult[]> {
+    return this.ingestion.ingest(raw, actor);
+  }
+
+  project(): Promise<number> {
+    return this.lifecycle.run(() => this.projector.drain());
+  }
+
+  async record(id: string): Promise<RecordView | undefined> {
+    const record = (await this.p.registry.get([id])).get(id);
+    if (!record) return undefined;
+    const tasks = await this.p.tasks.ofRecords([id]);
+    return { record, explanation: explainRecord(record, this.clock.now().toISOString()), tasks };
+  }
+
+  subjectRecords(ref: string): Promise<RecordState[]> {
+    return this.p.registry.bySubject(ref, 10_000);
+  }
+
+  private async view(d: DeadLetter): Promise<DeadLetterView> {
+    const { sealed, ...rest } = d;
+    let original: unknown;
+    try {
+      original = await this.p.sealer.open(sealed, d.id);
+    } catch (e) {
+      if (!(e instanceof KeyShreddedError)) throw e;
+      original = '[erased]';
+    }
+    return { ...rest, original };
+  }
+
+  async deadLetters(q: { status?: DeadLetter['status']; limit: number; afterId?: string }): Promise<DeadLetterView[]> {
+    return Promise.all((await this.p.deadLetters.list(q)).map((d) => this.view(d)));
+  }
+
+  async deadLetter(id: string): Promise<DeadLetterView | undefined> {
+    const d = await this.p.deadLetters.get(id);
+    return d && this.view(d);
+  }
+
+  async reprocess(id: string, corrected: unknown | undefined, actor: string): Promise<IngestResult> {
+    const d = await this.p.deadLetters.get(id);
+    if (!d) throw new NotFoundError(`no dead letter ${id}`);
+    if (d.status === 'reprocessed') throw new NotFoundError(`dead letter ${id} was already reprocessed (event ${d.resolvedEventId})`);
+    const event = corrected === undefined ? await this.p.sealer.open(d.sealed, d.id) : corrected;
+    const [result] = await this.ingestion.ingest([event], actor, d);
+    if (result!.status !== 'rejected') {
+      const now = this.clock.now().toISOString();
+      await this.p.deadLetters.update({ ...d, status: 'reprocessed', attempts: d.attempts + 1, resolvedAt: now, resolvedEventId: result!.eventId });
+      await this.p.audit.append(
+        [{ actor, action: 'dead-letter.reprocessed', target: { kind: 'dead-letter', id }, reason: corrected === undefined ? 'reprocessed as it was' : 'reprocessed with a corrected event', details: { outcome: result!.status, eventId: result!.eventId } }],
+        now,
+      );
+      await this.project();
+    }
+    return result!;
+  }
+
+  audit(q: { afterSeq?: number; limit: number; targetId?: string }): Promise<AuditEntry[]> {
+    return this.p.audit.list(q);
+  }
+
+  verifyAudit() {
+    return this.p.audit.verify();
+  }
+
+  async advanceClock(by: string, actor: string): Promise<{ now: string; sweep: SweepReport }> {
+    const c = this.clock;
+    if (!isAdvanceable(c)) throw new ClockNotSimulatedError();
+    const before = c.now().toISOString();
+    const now = c.advance(by).toISOString();
+    await this.p.audit.append([{ actor, action: 'clock.advanced', target: { kind: 'clock', id: 'simulated' }, reason: `simulated clock advanced by ${by}`, details: { from: before, to: now } }], now);
+    await this.project();
+    return { now, sweep: await this.sweep() };
+  }
+
+  sweep(): Promise<SweepReport> {
+    return this.lifecycle.run(() => this.disposal.sweep());
+  }
+
+  async overview(): Promise<Overview> {
+    const now = this.clock.now();
+    const soon = new Date(now.getTime() + 7 * 86_400_000).toISOString();
+    const [stats, open, latest, head] = await Promise.all([
+      this.p.registry.stats(now.toISOString(), soon),
+      this.p.deadLetters.count('open'),
+      this.deadLetters({ status: 'open', limit: 10 }),
+      this.p.audit.head(),
+    ]);
+    return {
+      now: now.toISOString(),
+      simulatedClock: this.clock.simulated,
+      stats,
+      deadLetters: { open, latest },
+      audit: { entries: head?.seq ?? 0, headHash: head?.hash ?? null },
+      councils: this.p.book.packs.map((p) => ({ id: p.pack.id, council: p.pack.council, version: p.pack.version })),
+    };
+  }
+}

@@ -1,0 +1,82 @@
+import { applyEvent, type RecordState } from '@custodian/workflows';
+import type { PolicyBook } from './policy-packs';
+import type { AuditInput, Clock, EventBus, Registry, StoredEvent } from './ports';
+
+export const LIFECYCLE_GROUP = 'lifecycle';
+
+/**
+ * Consumes the log and keeps the registry: one record per controller + category + the council
+ * system's reference. At-least-once: records are saved before the offset is committed, and the
+ * brain ignores offsets it has already applied, so a crash between the two has no second effect.
+ */
+export class Projector {
+  constructor(
+    private readonly d: { clock: Clock; book: PolicyBook; bus: EventBus; registry: Registry },
+    private readonly group = LIFECYCLE_GROUP,
+    private readonly batch = 5_000,
+  ) {}
+
+  /** applies one batch; returns how many events it consumed */
+  async step(): Promise<number> {
+    const events = await this.d.bus.poll(this.group, this.batch);
+    if (!events.length) return 0;
+    const now = this.d.clock.now().toISOString();
+    const prev = await this.d.registry.get([...new Set(events.map((e) => e.recordId))]);
+    const changed = new Map<string, RecordState>();
+    const audit: AuditInput[] = [];
+    for (const e of events) this.apply(e, prev, changed, audit);
+    await this.d.registry.save([...changed.values()], audit, now);
+    await this.d.bus.commit(this.group, events[events.length - 1]!.offset!);
+    return events.length;
+  }
+
+  async drain(): Promise<number> {
+    let n = 0;
+    for (let k = await this.step(); k > 0; k = await this.step()) n += k;
+    return n;
+  }
+
+  private apply(e: StoredEvent, prev: Map<string, RecordState>, changed: Map<string, RecordState>, audit: AuditInput[]) {
+    const loaded = this.d.book.pack(e.controller);
+    const category = this.d.book.category(e.controller, e.category);
+    const current = changed.get(e.recordId) ?? prev.get(e.recordId);
+    if (!loaded || !category) {
+      audit.push({
+        actor: 'lifecycle',
+        action: 'event.not-applied',
+        target: { kind: 'event', id: e.eventId },
+        reason: `no policy for ${e.controller}/${e.category} is loaded any more; the event stays in the log`,
+      });
+      return;
+    }
+    const decision = applyEvent(current, { ...e, offset: e.offset! }, { packId: loaded.pack.id, packVersion: loaded.pack.version, category });
+    if (decision.kind === 'ignored') {
+      if (current && current.status !== 'active') {
+        audit.push({ actor: 'lifecycle', action: 'event.ignored', target: { kind: 'record', id: e.recordId }, reason: decision.reason, policyVersion: current.policyVersion, details: { eventId: e.eventId } });
+      }
+      return;
+    }
+    const r = decision.record;
+    r.id = e.recordId;
+    changed.set(r.id, r);
+    if (decision.kind === 'registered') {
+      audit.push({
+        actor: 'lifecycle',
+        action: 'record.registered',
+        target: { kind: 'record', id: r.id },
+        reason: r.dueReason,
+        policyVersion: r.policyVersion,
+        details: { controller: r.controller, category: r.category, subjectRef: r.subjectRef, lawfulBasis: r.lawfulBasis, dueAt: r.dueAt, eventId: e.eventId, stores: r.locations.map((l) => l.store) },
+      });
+    } else if (decision.dueChanged) {
+      audit.push({
+        actor: 'lifecycle',
+        action: 'record.due-changed',
+        target: { kind: 'record', id: r.id },
+        reason: r.dueReason,
+        policyVersion: r.policyVersion,
+        details: { dueAt: r.dueAt, eventId: e.eventId, type: e.type },
+      });
+    }
+  }
+}

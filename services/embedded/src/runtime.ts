@@ -1,0 +1,126 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  MasterKey,
+  PlatformService,
+  PolicyBook,
+  Sealer,
+  SimulatedClock,
+  SystemClock,
+  loadPolicyPacks,
+  type Clock,
+  type ConnectorDirectory,
+  type LoadedPack,
+} from '@custodian/core';
+import { EmbeddedStore } from './store';
+
+export interface EmbeddedOptions {
+  /** folder for custodian.db (and master.key when no key is given) */
+  dataDir: string;
+  /** the simulated clock is off unless asked for explicitly */
+  simulatedClock?: boolean;
+  /** with the simulated clock: stop real time (tests) */
+  frozenAt?: Date;
+  packs?: LoadedPack[];
+  connectors: ConnectorDirectory;
+  /** 32 bytes; else CUSTODIAN_MASTER_KEY (base64); else a key file created in dataDir */
+  masterKey?: Buffer;
+  sweepIntervalMs?: number;
+  projectIntervalMs?: number;
+  /** errors of background loops (a port failing) are reported, never thrown into the event loop */
+  onError?: (where: string, err: unknown) => void;
+}
+
+function masterKeyFor(opts: EmbeddedOptions): MasterKey {
+  if (opts.masterKey) return new MasterKey(opts.masterKey);
+  const env = process.env.CUSTODIAN_MASTER_KEY;
+  if (env) return MasterKey.fromBase64(env);
+  const file = join(opts.dataDir, 'master.key');
+  // a key file beside the data is for the single-machine runtime only; production passes a KMS-held key
+  if (!existsSync(file)) writeFileSync(file, MasterKey.generate().toString('base64'), { mode: 0o600, flag: 'wx' });
+  return MasterKey.fromBase64(readFileSync(file, 'utf8').trim());
+}
+
+export class EmbeddedRuntime {
+  readonly platform: PlatformService;
+  readonly clock: Clock;
+  private timers: NodeJS.Timeout[] = [];
+  private projecting = false;
+  private sweeping = false;
+  private stopped = false;
+
+  private constructor(
+    readonly store: EmbeddedStore,
+    readonly book: PolicyBook,
+    private readonly opts: EmbeddedOptions,
+  ) {
+    if (opts.simulatedClock) {
+      const saved = Number(store.getMeta('clock.offsetMs') ?? '0');
+      this.clock = new SimulatedClock({ offsetMs: saved, ...(opts.frozenAt ? { frozenAt: opts.frozenAt } : {}), persist: (ms) => store.setMeta('clock.offsetMs', String(ms)) });
+    } else {
+      if (opts.frozenAt) throw new Error('frozenAt needs the simulated clock');
+      this.clock = new SystemClock();
+    }
+    const master = masterKeyFor(opts);
+    this.platform = new PlatformService({
+      clock: this.clock,
+      book,
+      master,
+      sealer: new Sealer(master, store.vault),
+      bus: store.bus,
+      subjects: store.subjects,
+      registry: store.registry,
+      tasks: store.tasks,
+      deadLetters: store.deadLetters,
+      audit: store.audit,
+      connectors: opts.connectors,
+      tokens: store.tokens,
+    });
+  }
+
+  static open(opts: EmbeddedOptions): EmbeddedRuntime {
+    const store = EmbeddedStore.open(join(opts.dataDir, 'custodian.db'));
+    return new EmbeddedRuntime(store, new PolicyBook(opts.packs ?? loadPolicyPacks()), opts);
+  }
+
+  /** starts the projector and the retention sweep; the sweep runs at least every sweepIntervalMs (default 10 s, well inside the 60 s promise) */
+  start(): this {
+    const report = this.opts.onError ?? ((where, err) => console.error(`[custodian] ${where} failed:`, err instanceof Error ? err.message : err));
+    const project = async () => {
+      if (this.projecting || this.stopped) return;
+      this.projecting = true;
+      try {
+        await this.platform.project();
+      } catch (e) {
+        report('projector', e);
+      } finally {
+        this.projecting = false;
+      }
+    };
+    const sweep = async () => {
+      if (this.sweeping || this.stopped) return;
+      this.sweeping = true;
+      try {
+        await this.platform.project();
+        await this.platform.sweep();
+      } catch (e) {
+        report('retention sweep', e);
+      } finally {
+        this.sweeping = false;
+      }
+    };
+    this.timers.push(setInterval(project, this.opts.projectIntervalMs ?? 200));
+    this.timers.push(setInterval(sweep, this.opts.sweepIntervalMs ?? 10_000));
+    void sweep();
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    // let a running projection or sweep finish its transaction before the file closes
+    await this.platform.project().catch(() => undefined);
+    this.store.close();
+  }
+}

@@ -1,0 +1,340 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import {
+  ChainVerifier,
+  chain,
+  type ApiPrincipal,
+  type ApiTokens,
+  type AuditEntry,
+  type AuditInput,
+  type AuditLog,
+  type DeadLetter,
+  type DeadLetterStore,
+  type DeletionTask,
+  type DeletionTasks,
+  type EventBus,
+  type KeyVault,
+  type PublishStatus,
+  type Registry,
+  type RegistryStats,
+  type StoredEvent,
+  type SubjectIndex,
+} from '@custodian/core';
+import type { RecordState } from '@custodian/workflows';
+import { SCHEMA, SCHEMA_VERSION } from './schema';
+
+type Db = Database.Database;
+
+export function openDatabase(file: string): Db {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  // purged sealed sections and destroyed keys are overwritten on disk, not just unlinked from the b-tree
+  db.pragma('secure_delete = ON');
+  db.exec(SCHEMA);
+  const v = db.prepare(`SELECT value FROM meta WHERE key = 'schema.version'`).get() as { value: string } | undefined;
+  if (!v) db.prepare(`INSERT INTO meta(key, value) VALUES ('schema.version', ?)`).run(String(SCHEMA_VERSION));
+  else if (Number(v.value) > SCHEMA_VERSION) throw new Error(`${file} was written by a newer Custodian (schema ${v.value}); this one knows ${SCHEMA_VERSION}`);
+  return db;
+}
+
+/** The audit chain's head lives in meta and moves in the same transaction as the entries. */
+class SqliteAudit implements AuditLog {
+  private readonly insert;
+  private readonly getHead;
+  private readonly setHead;
+  constructor(private readonly db: Db) {
+    this.insert = db.prepare(`INSERT INTO audit(seq, at, target_id, entry) VALUES (?, ?, ?, ?)`);
+    this.getHead = db.prepare(`SELECT value FROM meta WHERE key = 'audit.head'`);
+    this.setHead = db.prepare(`INSERT INTO meta(key, value) VALUES ('audit.head', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`);
+  }
+  headSync(): { seq: number; hash: string } | null {
+    const r = this.getHead.get() as { value: string } | undefined;
+    return r ? (JSON.parse(r.value) as { seq: number; hash: string }) : null;
+  }
+  /** callers already inside a transaction use this */
+  appendSync(inputs: AuditInput[], atIso: string): AuditEntry[] {
+    if (!inputs.length) return [];
+    const entries = chain(this.headSync(), inputs, atIso);
+    for (const e of entries) this.insert.run(e.seq, e.at, e.target?.id ?? null, JSON.stringify(e));
+    const last = entries[entries.length - 1]!;
+    this.setHead.run(JSON.stringify({ seq: last.seq, hash: last.hash }));
+    return entries;
+  }
+  async append(entries: AuditInput[], atIso: string) {
+    return this.db.transaction(() => this.appendSync(entries, atIso))();
+  }
+  async list(q: { afterSeq?: number; limit: number; targetId?: string }): Promise<AuditEntry[]> {
+    const rows = q.targetId
+      ? this.db.prepare(`SELECT entry FROM audit WHERE seq > ? AND target_id = ? ORDER BY seq LIMIT ?`).all(q.afterSeq ?? 0, q.targetId, q.limit)
+      : this.db.prepare(`SELECT entry FROM audit WHERE seq > ? ORDER BY seq LIMIT ?`).all(q.afterSeq ?? 0, q.limit);
+    return (rows as Array<{ entry: string }>).map((r) => JSON.parse(r.entry) as AuditEntry);
+  }
+  async verify() {
+    const v = new ChainVerifier();
+    for (const r of this.db.prepare(`SELECT seq, entry FROM audit ORDER BY seq`).iterate() as Iterable<{ seq: number; entry: string }>) {
+      const e = JSON.parse(r.entry) as AuditEntry;
+      // the row's own seq is what ordering relies on; an entry moved to another seq is tampering too
+      if (!v.push(r.seq === e.seq ? e : { ...e, hash: 'seq-mismatch' })) break;
+    }
+    return v.result(this.headSync());
+  }
+  async head() {
+    return this.headSync();
+  }
+}
+
+export class EmbeddedStore {
+  readonly audit: SqliteAudit;
+  readonly bus: EventBus;
+  readonly vault: KeyVault;
+  readonly subjects: SubjectIndex;
+  readonly registry: Registry;
+  readonly tasks: DeletionTasks;
+  readonly deadLetters: DeadLetterStore;
+  readonly tokens: ApiTokens;
+
+  constructor(readonly db: Db) {
+    this.audit = new SqliteAudit(db);
+    this.bus = this.makeBus();
+    this.vault = this.makeVault();
+    this.subjects = this.makeSubjects();
+    this.registry = this.makeRegistry();
+    this.tasks = this.makeTasks();
+    this.deadLetters = this.makeDeadLetters();
+    this.tokens = this.makeTokens();
+  }
+
+  static open(file: string): EmbeddedStore {
+    return new EmbeddedStore(openDatabase(file));
+  }
+
+  close() {
+    this.db.close();
+  }
+
+  getMeta(key: string): string | undefined {
+    return (this.db.prepare(`SELECT value FROM meta WHERE key = ?`).get(key) as { value: string } | undefined)?.value;
+  }
+  setMeta(key: string, value: string) {
+    this.db.prepare(`INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(key, value);
+  }
+
+  private makeBus(): EventBus {
+    const db = this.db;
+    const insert = db.prepare(`INSERT OR IGNORE INTO event_log(event_id, appended_at, record_id, subject_ref, meta, sealed) VALUES (?, ?, ?, ?, ?, ?)`);
+    const committed = db.prepare(`SELECT committed FROM consumer_offsets WHERE grp = ?`);
+    const setCommitted = db.prepare(`INSERT INTO consumer_offsets(grp, committed) VALUES (?, ?) ON CONFLICT(grp) DO UPDATE SET committed = excluded.committed`);
+    const after = db.prepare(`SELECT offset, meta, sealed FROM event_log WHERE offset > ? ORDER BY offset LIMIT ?`);
+    const ofRecord = db.prepare(`SELECT offset, meta, sealed FROM event_log WHERE record_id = ? ORDER BY offset`);
+    const purge = db.prepare(`UPDATE event_log SET sealed = NULL WHERE record_id = ? AND sealed IS NOT NULL`);
+    const head = db.prepare(`SELECT COALESCE(MAX(offset), 0) AS h FROM event_log`);
+    const firstAt = db.prepare(`SELECT MIN(offset) AS o FROM event_log WHERE appended_at >= ?`);
+    const toEvent = (r: { offset: number; meta: string; sealed: string | null }): StoredEvent => ({
+      ...(JSON.parse(r.meta) as StoredEvent),
+      offset: r.offset,
+      sealed: r.sealed ? JSON.parse(r.sealed) : null,
+    });
+    const publishTx = db.transaction((events: StoredEvent[]): PublishStatus[] =>
+      events.map((e) => {
+        const { sealed, offset: _o, ...meta } = e;
+        const res = insert.run(e.eventId, e.receivedAt, e.recordId, e.subjectRef, JSON.stringify(meta), sealed ? JSON.stringify(sealed) : null);
+        return res.changes ? { eventId: e.eventId, status: 'appended' as const, offset: Number(res.lastInsertRowid) } : { eventId: e.eventId, status: 'duplicate' as const };
+      }),
+    );
+    const committedOf = (g: string) => (committed.get(g) as { committed: number } | undefined)?.committed ?? 0;
+    return {
+      publish: async (events) => publishTx(events),
+      poll: async (group, max) => (after.all(committedOf(group), max) as Array<{ offset: number; meta: string; sealed: string | null }>).map(toEvent),
+      commit: async (group, offset) => {
+        setCommitted.run(group, offset);
+      },
+      committed: async (group) => committedOf(group),
+      seek: async (group, to) => {
+        let offset: number;
+        if ('offset' in to) offset = Math.max(1, to.offset);
+        else offset = ((firstAt.get(to.time) as { o: number | null }).o ?? (head.get() as { h: number }).h + 1);
+        setCommitted.run(group, offset - 1);
+        return { offset };
+      },
+      eventsOfRecord: async (recordId) => (ofRecord.all(recordId) as Array<{ offset: number; meta: string; sealed: string | null }>).map(toEvent),
+      purgeRecord: async (recordId) => purge.run(recordId).changes,
+      head: async () => (head.get() as { h: number }).h,
+    };
+  }
+
+  private makeVault(): KeyVault {
+    const db = this.db;
+    const get = db.prepare(`SELECT wrapped FROM key_vault WHERE kid = ?`);
+    const put = db.prepare(`INSERT OR IGNORE INTO key_vault(kid, wrapped, created_at) VALUES (?, ?, ?)`);
+    const destroy = db.prepare(`UPDATE key_vault SET wrapped = NULL, destroyed_at = ? WHERE kid = ? AND wrapped IS NOT NULL`);
+    return {
+      putIfAbsent: async (kid, wrapped) =>
+        db.transaction(() => {
+          put.run(kid, wrapped, new Date().toISOString());
+          return (get.get(kid) as { wrapped: Buffer }).wrapped;
+        })(),
+      get: async (kids) => {
+        const out = new Map<string, Buffer | null>();
+        for (const kid of kids) {
+          const r = get.get(kid) as { wrapped: Buffer | null } | undefined;
+          if (r) out.set(kid, r.wrapped);
+        }
+        return out;
+      },
+      destroy: async (kid) =>
+        db.transaction(() => {
+          return destroy.run(new Date().toISOString(), kid).changes > 0;
+        })(),
+    };
+  }
+
+  private makeSubjects(): SubjectIndex {
+    const db = this.db;
+    const find = db.prepare(`SELECT b.subject_ref AS ref, s.created_at AS at FROM blind_index b JOIN subjects s ON s.ref = b.subject_ref WHERE b.controller = ? AND b.hash = ?`);
+    const addSubject = db.prepare(`INSERT INTO subjects(ref, controller, created_at) VALUES (?, ?, ?)`);
+    const addHash = db.prepare(`INSERT OR IGNORE INTO blind_index(controller, hash, subject_ref) VALUES (?, ?, ?)`);
+    const tx = db.transaction((controller: string, hashes: string[], newRef: string, now: string) => {
+      const owners = new Map<string, string>();
+      for (const h of hashes) {
+        const r = find.get(controller, h) as { ref: string; at: string } | undefined;
+        if (r) owners.set(r.ref, r.at);
+      }
+      let ref: string;
+      let created = false;
+      if (owners.size === 0) {
+        ref = newRef;
+        created = true;
+        addSubject.run(ref, controller, now);
+      } else {
+        ref = [...owners.entries()].sort((a, b) => (a[1] === b[1] ? a[0].localeCompare(b[0]) : a[1].localeCompare(b[1])))[0]![0];
+      }
+      for (const h of hashes) addHash.run(controller, h, ref);
+      return { ref, created, conflicts: [...owners.keys()].filter((r) => r !== ref) };
+    });
+    return { resolve: async (controller, hashes, newRef, now) => tx(controller, hashes, newRef, now) };
+  }
+
+  private saveRecordsSync = (() => {
+    const upsert = this.db.prepare(`INSERT INTO records(id, controller, category, subject_ref, status, due_at, disposed_at, state) VALUES (@id, @controller, @category, @subjectRef, @status, @dueAt, @disposedAt, @state)
+      ON CONFLICT(id) DO UPDATE SET subject_ref = excluded.subject_ref, status = excluded.status, due_at = excluded.due_at, disposed_at = excluded.disposed_at, state = excluded.state`);
+    return (records: RecordState[]) => {
+      for (const r of records) {
+        upsert.run({ id: r.id, controller: r.controller, category: r.category, subjectRef: r.subjectRef, status: r.status, dueAt: r.dueAt, disposedAt: r.disposal?.completedAt ?? null, state: JSON.stringify(r) });
+      }
+    };
+  })();
+
+  private makeRegistry(): Registry {
+    const db = this.db;
+    const parse = (rows: unknown[]) => (rows as Array<{ state: string }>).map((r) => JSON.parse(r.state) as RecordState);
+    const one = db.prepare(`SELECT state FROM records WHERE id = ?`);
+    const due = db.prepare(`SELECT state FROM records WHERE status = 'active' AND due_at IS NOT NULL AND due_at <= ? ORDER BY due_at LIMIT ?`);
+    const disposing = db.prepare(`SELECT state FROM records WHERE status = 'disposing' LIMIT ?`);
+    const bySubject = db.prepare(`SELECT state FROM records WHERE subject_ref = ? ORDER BY id LIMIT ?`);
+    const save = db.transaction((records: RecordState[], audit: AuditInput[], at: string) => {
+      this.saveRecordsSync(records);
+      this.audit.appendSync(audit, at);
+    });
+    return {
+      get: async (ids) => {
+        const out = new Map<string, RecordState>();
+        for (const id of ids) {
+          const r = one.get(id) as { state: string } | undefined;
+          if (r) out.set(id, JSON.parse(r.state) as RecordState);
+        }
+        return out;
+      },
+      save: async (records, audit, at) => save(records, audit, at),
+      bySubject: async (ref, limit) => parse(bySubject.all(ref, limit)),
+      due: async (now, limit) => parse(due.all(now, limit)),
+      disposing: async (limit) => parse(disposing.all(limit)),
+      stats: async (now, soon): Promise<RegistryStats> => ({
+        byControllerCategoryStatus: db.prepare(`SELECT controller, category, status, COUNT(*) AS count FROM records GROUP BY controller, category, status ORDER BY controller, category, status`).all() as RegistryStats['byControllerCategoryStatus'],
+        dueSoon: parse(db.prepare(`SELECT state FROM records WHERE status = 'active' AND due_at IS NOT NULL AND due_at <= ? ORDER BY due_at LIMIT 20`).all(soon)),
+        recentlyDisposed: parse(db.prepare(`SELECT state FROM records WHERE disposed_at IS NOT NULL ORDER BY disposed_at DESC LIMIT 20`).all()),
+        failedTasks: (db.prepare(`SELECT COUNT(*) AS n FROM deletion_tasks WHERE status = 'failed'`).get() as { n: number }).n,
+        pendingTasks: (db.prepare(`SELECT COUNT(*) AS n FROM deletion_tasks WHERE status = 'pending'`).get() as { n: number }).n,
+      }),
+    };
+  }
+
+  private makeTasks(): DeletionTasks {
+    const db = this.db;
+    const insert = db.prepare(`INSERT OR IGNORE INTO deletion_tasks(task_id, record_id, status, next_attempt_at, task) VALUES (?, ?, ?, ?, ?)`);
+    const update = db.prepare(`UPDATE deletion_tasks SET status = ?, next_attempt_at = ?, task = ? WHERE task_id = ?`);
+    const ready = db.prepare(`SELECT task FROM deletion_tasks WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?`);
+    const ofRecord = db.prepare(`SELECT task FROM deletion_tasks WHERE record_id = ?`);
+    const failed = db.prepare(`SELECT task FROM deletion_tasks WHERE status = 'failed' LIMIT ?`);
+    const parse = (rows: unknown[]) => (rows as Array<{ task: string }>).map((r) => JSON.parse(r.task) as DeletionTask);
+    const begin = db.transaction((records: RecordState[], tasks: DeletionTask[], audit: AuditInput[], at: string) => {
+      this.saveRecordsSync(records);
+      for (const t of tasks) insert.run(t.taskId, t.recordId, t.status, t.nextAttemptAt, JSON.stringify(t));
+      this.audit.appendSync(audit, at);
+    });
+    const upd = db.transaction((tasks: DeletionTask[], audit: AuditInput[], at: string) => {
+      for (const t of tasks) update.run(t.status, t.nextAttemptAt, JSON.stringify(t), t.taskId);
+      this.audit.appendSync(audit, at);
+    });
+    const complete = db.transaction((records: RecordState[], audit: AuditInput[], at: string) => {
+      this.saveRecordsSync(records);
+      this.audit.appendSync(audit, at);
+    });
+    return {
+      begin: async (r, t, a, at) => begin(r, t, a, at),
+      ready: async (now, limit) => parse(ready.all(now, limit)),
+      ofRecords: async (ids) => ids.flatMap((id) => parse(ofRecord.all(id))),
+      update: async (t, a, at) => upd(t, a, at),
+      complete: async (r, a, at) => complete(r, a, at),
+      failed: async (limit) => parse(failed.all(limit)),
+    };
+  }
+
+  private makeDeadLetters(): DeadLetterStore {
+    const db = this.db;
+    const insert = db.prepare(`INSERT INTO dead_letters(id, status, entry) VALUES (?, ?, ?)`);
+    const update = db.prepare(`UPDATE dead_letters SET status = ?, entry = ? WHERE id = ?`);
+    const get = db.prepare(`SELECT entry FROM dead_letters WHERE id = ?`);
+    const add = db.transaction((entries: DeadLetter[]) => {
+      for (const e of entries) insert.run(e.id, e.status, JSON.stringify(e));
+    });
+    return {
+      add: async (entries) => add(entries),
+      list: async (q) => {
+        const afterN = q.afterId ? ((db.prepare(`SELECT n FROM dead_letters WHERE id = ?`).get(q.afterId) as { n: number } | undefined)?.n ?? 0) : 0;
+        const rows = q.status
+          ? db.prepare(`SELECT entry FROM dead_letters WHERE status = ? AND n > ? ORDER BY n LIMIT ?`).all(q.status, afterN, q.limit)
+          : db.prepare(`SELECT entry FROM dead_letters WHERE n > ? ORDER BY n LIMIT ?`).all(afterN, q.limit);
+        return (rows as Array<{ entry: string }>).map((r) => JSON.parse(r.entry) as DeadLetter);
+      },
+      get: async (id) => {
+        const r = get.get(id) as { entry: string } | undefined;
+        return r ? (JSON.parse(r.entry) as DeadLetter) : undefined;
+      },
+      update: async (e) => {
+        update.run(e.status, JSON.stringify(e), e.id);
+      },
+      count: async (status) => (db.prepare(`SELECT COUNT(*) AS n FROM dead_letters WHERE status = ?`).get(status) as { n: number }).n,
+    };
+  }
+
+  private makeTokens(): ApiTokens {
+    const db = this.db;
+    const hash = (t: string) => createHash('sha256').update(t).digest('hex');
+    return {
+      verify: async (token) => {
+        const r = db.prepare(`SELECT name, roles FROM api_tokens WHERE token_hash = ?`).get(hash(token)) as { name: string; roles: string } | undefined;
+        return r ? ({ name: r.name, roles: JSON.parse(r.roles) } as ApiPrincipal) : null;
+      },
+      issue: async (name, roles) => {
+        const token = `cus_${randomBytes(24).toString('base64url')}`;
+        db.prepare(`INSERT INTO api_tokens(token_hash, name, roles, created_at) VALUES (?, ?, ?, ?)`).run(hash(token), name, JSON.stringify(roles), new Date().toISOString());
+        return token;
+      },
+    };
+  }
+}
