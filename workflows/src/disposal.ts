@@ -1,7 +1,7 @@
 import type { Receipt, RecordState } from './record';
 
 /** Stores Custodian itself keeps copies in; every disposal covers them as well as the declared locations. */
-export const PLATFORM_STORES = ['custodian-event-log', 'custodian-registry'] as const;
+export const PLATFORM_STORES = ['custodian-event-log'] as const;
 
 export interface DeletionStep {
   store: string;

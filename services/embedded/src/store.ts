@@ -97,9 +97,11 @@ export class EmbeddedStore {
   readonly tasks: DeletionTasks;
   readonly deadLetters: DeadLetterStore;
   readonly tokens: ApiTokens;
+  private readonly saveRecordsSync: (records: RecordState[]) => void;
 
   constructor(readonly db: Db) {
     this.audit = new SqliteAudit(db);
+    this.saveRecordsSync = this.makeSaveRecords();
     this.bus = this.makeBus();
     this.vault = this.makeVault();
     this.subjects = this.makeSubjects();
@@ -219,7 +221,7 @@ export class EmbeddedStore {
     return { resolve: async (controller, hashes, newRef, now) => tx(controller, hashes, newRef, now) };
   }
 
-  private saveRecordsSync = (() => {
+  private makeSaveRecords() {
     const upsert = this.db.prepare(`INSERT INTO records(id, controller, category, subject_ref, status, due_at, disposed_at, state) VALUES (@id, @controller, @category, @subjectRef, @status, @dueAt, @disposedAt, @state)
       ON CONFLICT(id) DO UPDATE SET subject_ref = excluded.subject_ref, status = excluded.status, due_at = excluded.due_at, disposed_at = excluded.disposed_at, state = excluded.state`);
     return (records: RecordState[]) => {
@@ -227,7 +229,7 @@ export class EmbeddedStore {
         upsert.run({ id: r.id, controller: r.controller, category: r.category, subjectRef: r.subjectRef, status: r.status, dueAt: r.dueAt, disposedAt: r.disposal?.completedAt ?? null, state: JSON.stringify(r) });
       }
     };
-  })();
+  }
 
   private makeRegistry(): Registry {
     const db = this.db;

@@ -1,0 +1,89 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_RETRY } from '@custodian/workflows';
+import type { ConnectorDirectory, DeletionConnector, DeletionRequest, DeletionResult } from '@custodian/core';
+import { EmbeddedRuntime } from './runtime';
+
+class MemoryConnector implements DeletionConnector {
+  readonly kind = 'memory';
+  readonly retry = DEFAULT_RETRY;
+  readonly held = new Set<string>();
+  readonly calls: DeletionRequest[] = [];
+  async delete(reqs: DeletionRequest[]): Promise<DeletionResult[]> {
+    return reqs.map((r) => {
+      this.calls.push(r);
+      return this.held.delete(r.locator) ? { outcome: 'deleted', detail: 'removed' } : { outcome: 'absent', detail: 'not there' };
+    });
+  }
+}
+
+const start = new Date('2026-03-01T10:00:00Z');
+let dir: string;
+let rt: EmbeddedRuntime;
+let vendor: MemoryConnector;
+let files: MemoryConnector;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'custodian-rt-'));
+  vendor = new MemoryConnector();
+  files = new MemoryConnector();
+  const connectors: ConnectorDirectory = { find: (_c, store) => (store === '8x8' ? vendor : store === 'recordings-files' ? files : undefined) };
+  rt = EmbeddedRuntime.open({ dataDir: dir, simulatedClock: true, frozenAt: start, connectors, masterKey: Buffer.alloc(32, 7) });
+});
+afterEach(async () => {
+  await rt.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const recording = (id: string, over: Record<string, unknown> = {}) => ({
+  eventId: `evt-${id}-0001`,
+  type: 'call.recorded',
+  version: 1,
+  source: { system: '8x8-telephony' },
+  controller: 'newark-sherwood',
+  occurredAt: start.toISOString(),
+  subject: { identifiers: [{ kind: 'phone', value: '01636 655555' }] },
+  category: 'call-recording',
+  locations: [
+    { store: '8x8', locator: `rec-${id}` },
+    { store: 'recordings-files', locator: `nsdc/2026/03/rec-${id}.wav` },
+  ],
+  payload: { recordingId: `rec-${id}`, direction: 'inbound', team: 'customer-services', callCentreLocation: 'castle-house', startedAt: start.toISOString(), durationSeconds: 300, pauses: [{ reason: 'payment', fromSecond: 60, toSecond: 120 }] },
+  ...over,
+});
+
+test('a recording is registered with a due time 40 days on, and disposed at every store then, not before', async () => {
+  vendor.held.add('rec-a');
+  files.held.add('nsdc/2026/03/rec-a.wav');
+  const [res] = await rt.platform.ingest([recording('a')], 'test');
+  expect(res!.status).toBe('accepted');
+  await rt.platform.project();
+  const id = res!.status === 'accepted' ? res!.recordId : '';
+  const view = await rt.platform.record(id);
+  expect(view!.record.dueAt).toBe('2026-04-10T10:00:00.000Z');
+  expect(view!.explanation.due).toBe(false);
+
+  await rt.platform.advanceClock('P39D', 'test');
+  expect((await rt.platform.record(id))!.record.status).toBe('active');
+  expect(vendor.calls).toHaveLength(0);
+
+  const { sweep } = await rt.platform.advanceClock('P1D', 'test');
+  expect(sweep.disposed).toBe(1);
+  const after = (await rt.platform.record(id))!;
+  expect(after.record.status).toBe('disposed');
+  expect(after.record.disposal!.receipts.map((r) => `${r.store}:${r.outcome}`)).toEqual(['8x8:deleted', 'custodian-event-log:deleted', 'recordings-files:deleted']);
+  expect(vendor.held.size + files.held.size).toBe(0);
+  expect((await rt.store.bus.eventsOfRecord(id))[0]!.sealed).toBeNull();
+  expect((await rt.platform.verifyAudit()).ok).toBe(true);
+});
+
+test('a duplicate event has no second effect and a bad one is dead-lettered with its reason', async () => {
+  const results = await rt.platform.ingest([recording('b'), recording('b'), { ...recording('c'), category: 'complaint' }], 'test');
+  expect(results.map((r) => r.status)).toEqual(['accepted', 'duplicate', 'rejected']);
+  const again = await rt.platform.ingest([recording('b')], 'test');
+  expect(again[0]!.status).toBe('duplicate');
+  expect(await rt.store.bus.head()).toBe(1);
+  const rejected = results[2]!;
+  expect(rejected.status === 'rejected' && rejected.reasons.map((r) => r.path)).toEqual(['category']);
+});
