@@ -1,3 +1,4 @@
 export * from './schema';
 export * from './store';
 export * from './runtime';
+export * from './config';

@@ -1,0 +1,36 @@
+/**
+ * The embedded platform as a long-running service: one process, one SQLite file, the HTTP API.
+ * Configured from the environment (see config.ts); `npm start` runs the demo around the same parts.
+ */
+import { startServer } from '@custodian/api';
+import { StaticConnectorDirectory } from '@custodian/connectors';
+import { loadPolicyPacks } from '@custodian/core';
+import { ConfigError, readConfig } from './config';
+import { EmbeddedRuntime } from './runtime';
+
+async function main() {
+  const cfg = readConfig();
+  const runtime = EmbeddedRuntime.open({
+    dataDir: cfg.CUSTODIAN_DATA_DIR,
+    simulatedClock: cfg.CUSTODIAN_SIMULATED_CLOCK,
+    packs: loadPolicyPacks(cfg.CUSTODIAN_POLICY_PACKS),
+    connectors: StaticConnectorDirectory.fromFile(cfg.CUSTODIAN_CONNECTORS),
+    sweepIntervalMs: cfg.CUSTODIAN_SWEEP_INTERVAL_MS,
+  }).start();
+  const server = await startServer(runtime.platform, { host: cfg.CUSTODIAN_HTTP_HOST, port: cfg.CUSTODIAN_HTTP_PORT });
+  const address = server.addresses()[0];
+  // one line a supervisor (or a test) can wait for; no personal data, no tokens
+  process.stdout.write(`custodian listening on http://${address?.address}:${address?.port} clock=${runtime.clock.simulated ? 'simulated' : 'system'}\n`);
+  const stop = async () => {
+    await server.close();
+    await runtime.stop();
+    process.exit(0);
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`${e instanceof ConfigError ? e.message : e instanceof Error ? e.stack : String(e)}\n`);
+  process.exit(1);
+});
