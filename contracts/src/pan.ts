@@ -5,21 +5,21 @@
  * anything is stored, including the dead-letter copy of a rejected event.
  */
 
-const ISSUER_PREFIXES: Array<[number, number, number]> = [
-  // [prefix length, from, to] inclusive
-  [1, 4, 4], // Visa
-  [2, 51, 55], [4, 2221, 2720], // Mastercard
-  [2, 34, 34], [2, 37, 37], // Amex
-  [4, 6011, 6011], [3, 644, 649], [2, 65, 65], // Discover
-  [4, 3528, 3589], // JCB
-  [3, 300, 305], [2, 36, 36], [2, 38, 39], // Diners
-  [2, 62, 62], // UnionPay
-  [2, 50, 50], [2, 56, 69], // Maestro
+/** [prefix length, from, to, shortest PAN, longest PAN] — issuer ranges with the lengths each scheme issues. */
+const SCHEMES: Array<[number, number, number, number, number]> = [
+  [1, 4, 4, 13, 19], // Visa (13, 16, 19 in practice; 13–19 kept so no Visa slips through)
+  [2, 51, 55, 16, 16], [4, 2221, 2720, 16, 16], // Mastercard
+  [2, 34, 34, 15, 15], [2, 37, 37, 15, 15], // Amex
+  [4, 6011, 6011, 16, 19], [3, 644, 649, 16, 19], [2, 65, 65, 16, 19], // Discover
+  [4, 3528, 3589, 16, 19], // JCB
+  [3, 300, 305, 14, 19], [2, 36, 36, 14, 19], [2, 38, 39, 14, 19], // Diners
+  [2, 62, 62, 16, 19], // UnionPay
+  [2, 50, 50, 12, 19], [2, 56, 69, 12, 19], // Maestro
 ];
 
 export function hasIssuerPrefix(digits: string): boolean {
-  return ISSUER_PREFIXES.some(([len, from, to]) => {
-    if (digits.length < len) return false;
+  return SCHEMES.some(([len, from, to, min, max]) => {
+    if (digits.length < len || digits.length < min || digits.length > max) return false;
     const p = Number(digits.slice(0, len));
     return p >= from && p <= to;
   });
@@ -44,8 +44,9 @@ export function isPan(digits: string): boolean {
   return digits.length >= 12 && digits.length <= 19 && hasIssuerPrefix(digits) && luhnValid(digits);
 }
 
-// A candidate is a run of digits possibly broken by spaces or dashes (how people type card numbers).
-const CANDIDATE = /\d(?:[ -]?\d){11,22}/g;
+// A candidate is a run of digit groups separated by single spaces or dashes (how people type card
+// numbers); no upper bound, so a second card in the same run is not missed.
+const CANDIDATE = /\d+(?:[ -]\d+)*/g;
 
 export interface PanMatch {
   /** start/end in the original string, covering separators */
@@ -54,27 +55,55 @@ export interface PanMatch {
   digits: string;
 }
 
-/** Finds PANs in free text. A longer digit run is searched for any 12–19 digit window that is a PAN. */
+/**
+ * Finds PANs in free text. Within a run, a PAN is looked for between group boundaries (so two
+ * phone numbers side by side do not read as a card), and anywhere inside a group too long to be a
+ * single number (a card pasted against other digits). Scanning continues after each hit.
+ */
 export function findPans(text: string): PanMatch[] {
   const out: PanMatch[] = [];
   if (text.length < 12) return out;
   for (const m of text.matchAll(CANDIDATE)) {
     const raw = m[0];
     const base = m.index ?? 0;
-    // map digit index -> char offset so a window can be cut out with its separators
     const offsets: number[] = [];
-    for (let i = 0; i < raw.length; i++) if (raw[i]! >= '0' && raw[i]! <= '9') offsets.push(i);
+    const boundary: boolean[] = []; // digit index starts a group
+    const endsGroup: boolean[] = [];
+    for (let i = 0; i < raw.length; i++) {
+      const c = raw[i]!;
+      if (c >= '0' && c <= '9') {
+        boundary.push(i === 0 || raw[i - 1] === ' ' || raw[i - 1] === '-');
+        endsGroup.push(i === raw.length - 1 || raw[i + 1] === ' ' || raw[i + 1] === '-');
+        offsets.push(i);
+      }
+    }
     const digits = offsets.map((o) => raw[o]).join('');
-    let found = false;
-    for (let len = Math.min(19, digits.length); len >= 12 && !found; len--) {
-      for (let s = 0; s + len <= digits.length; s++) {
-        const w = digits.slice(s, s + len);
-        if (isPan(w)) {
-          out.push({ start: base + offsets[s]!, end: base + offsets[s + len - 1]! + 1, digits: w });
-          found = true;
-          break;
+    if (digits.length < 12) continue;
+    // a group longer than any PAN: windows may start and end anywhere inside it
+    const longGroup: boolean[] = new Array(digits.length).fill(false);
+    for (let s = 0; s < digits.length; ) {
+      let e = s;
+      while (!endsGroup[e]) e++;
+      if (e - s + 1 > 19) for (let k = s; k <= e; k++) longGroup[k] = true;
+      s = e + 1;
+    }
+    let s = 0;
+    while (s + 12 <= digits.length) {
+      let hit = 0;
+      if (boundary[s] || longGroup[s]) {
+        for (let len = Math.min(19, digits.length - s); len >= 12; len--) {
+          const last = s + len - 1;
+          if (!(endsGroup[last] || longGroup[last])) continue;
+          if (isPan(digits.slice(s, s + len))) {
+            hit = len;
+            break;
+          }
         }
       }
+      if (hit) {
+        out.push({ start: base + offsets[s]!, end: base + offsets[s + hit - 1]! + 1, digits: digits.slice(s, s + hit) });
+        s += hit;
+      } else s++;
     }
   }
   return out;

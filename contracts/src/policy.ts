@@ -11,7 +11,10 @@ const Id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a lower-case k
 
 /** Where a statement in the pack comes from. */
 export const Provenance = z.strictObject({
-  /** "notice": the seed notice says it (quote it); "assumption": see `assumption` */
+  /**
+   * "notice": the seed notice says it (quote it); "assumption": see `assumption`. A notice statement
+   * may name an assumption too, for the part the notice leaves open (e.g. when a period starts).
+   */
   source: z.enum(['notice', 'assumption']),
   quote: z.string().min(1).optional(),
   assumption: Id.optional(),
@@ -115,7 +118,7 @@ export const RecordingRules = z.strictObject({
 export const Assumption = z.strictObject({
   id: Id,
   text: z.string().min(1),
-  /** e.g. "shared/knowledge/uk-data-protection.md#retention-periods-seen-in-councils-schedules" */
+  /** e.g. "shared/knowledge/uk-data-protection.md#retention-periods-seen-in-councils-schedules-for-defaults-where-a-notice-defers-to-our-schedule" */
   cites: z.array(z.string().min(1)).min(1),
 });
 
@@ -143,7 +146,7 @@ export const PolicyPack = z.strictObject({
   const assumptions = new Set(p.assumptions.map((a) => a.id));
   const seen = new Set<string>();
   const checkProvenance = (prov: z.infer<typeof Provenance>, path: (string | number)[]) => {
-    if (prov.source === 'assumption' && prov.assumption && !assumptions.has(prov.assumption)) {
+    if (prov.assumption && !assumptions.has(prov.assumption)) {
       ctx.addIssue({ code: 'custom', path: [...path, 'assumption'], message: `assumption "${prov.assumption}" is not declared in assumptions` });
     }
   };
@@ -160,6 +163,9 @@ export const PolicyPack = z.strictObject({
     if (s.processor && !processors.has(s.processor)) ctx.addIssue({ code: 'custom', path: ['stores', i, 'processor'], message: `processor "${s.processor}" is not declared in processors` });
   });
   checkProvenance(p.transfers.provenance, ['transfers', 'provenance']);
+  p.processors.forEach((x, i) => checkProvenance(x.provenance, ['processors', i, 'provenance']));
+  p.recipients.forEach((r, i) => checkProvenance(r.provenance, ['recipients', i, 'provenance']));
+  if (p.recording) checkProvenance(p.recording.provenance, ['recording', 'provenance']);
   checkProvenance(p.cardData.provenance, ['cardData', 'provenance']);
 });
 export type PolicyPack = z.infer<typeof PolicyPack>;

@@ -7,8 +7,27 @@ import { StaticConnectorDirectory } from '@custodian/connectors';
 import { loadPolicyPacks } from '@custodian/core';
 import { ConfigError, readConfig } from './config';
 import { EmbeddedRuntime } from './runtime';
+import { EmbeddedStore } from './store';
+import { join, resolve } from 'node:path';
+
+/** `main.ts issue-token <name> <role...>`: prints a new API token (only its hash is stored). */
+async function issueToken(args: string[]) {
+  const [name, ...roles] = args;
+  const known = ['service', 'operator', 'dpo', 'auditor'];
+  if (!name || !roles.length || roles.some((r) => !known.includes(r))) {
+    throw new ConfigError(`usage: issue-token <name> <role...>  (roles: ${known.join(', ')})`);
+  }
+  const dir = process.env.CUSTODIAN_DATA_DIR ?? '.custodian/data';
+  const store = EmbeddedStore.open(join(resolve(dir), 'custodian.db'));
+  try {
+    process.stdout.write(`${await store.tokens.issue(name, roles)}\n`);
+  } finally {
+    store.close();
+  }
+}
 
 async function main() {
+  if (process.argv[2] === 'issue-token') return issueToken(process.argv.slice(3));
   const cfg = readConfig();
   const runtime = EmbeddedRuntime.open({
     dataDir: cfg.CUSTODIAN_DATA_DIR,
