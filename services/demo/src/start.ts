@@ -83,7 +83,8 @@ async function main() {
   const report = await runtime.platform.sweep();
 
   const server = await startServer(runtime.platform, { host: '127.0.0.1', port: Number(opts.port) });
-  const port = server.addresses()[0]?.port;
+  const address = server.server.address();
+  const port = typeof address === 'object' && address ? address.port : Number(opts.port);
   const tokens = JSON.parse(readFileSync(tokensFile, 'utf8')) as Record<string, string>;
   const url = `http://127.0.0.1:${port}`;
   const clock = runtime.clock.simulated ? `simulated, now ${runtime.clock.now().toISOString()}` : 'system time';

@@ -37,9 +37,10 @@ async function main() {
     sweepIntervalMs: cfg.CUSTODIAN_SWEEP_INTERVAL_MS,
   }).start();
   const server = await startServer(runtime.platform, { host: cfg.CUSTODIAN_HTTP_HOST, port: cfg.CUSTODIAN_HTTP_PORT });
-  const address = server.addresses()[0];
+  const address = server.server.address();
+  const where = typeof address === 'object' && address ? `${address.address}:${address.port}` : String(address);
   // one line a supervisor (or a test) can wait for; no personal data, no tokens
-  process.stdout.write(`custodian listening on http://${address?.address}:${address?.port} clock=${runtime.clock.simulated ? 'simulated' : 'system'}\n`);
+  process.stdout.write(`custodian listening on http://${where} clock=${runtime.clock.simulated ? 'simulated' : 'system'}\n`);
   const stop = async () => {
     await server.close();
     await runtime.stop();
