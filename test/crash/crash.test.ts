@@ -32,6 +32,12 @@ function query<T>(sql: string, ...args: unknown[]): T {
   }
 }
 
+function one<T>(sql: string, ...args: unknown[]): T {
+  const [row] = query<T[]>(sql, ...args);
+  if (row === undefined) throw new Error(`no row for ${sql}`);
+  return row;
+}
+
 async function post(path: string, body: unknown): Promise<Response> {
   return fetch(`${svc!.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
 }
@@ -104,14 +110,14 @@ test('SIGKILL during ingest loses no accepted event', async () => {
   const deadline = Date.now() + 30_000;
   let unprojected = -1;
   while (Date.now() < deadline) {
-    const [{ head }] = query<Array<{ head: number }>>('SELECT MAX(offset) AS head FROM event_log');
-    const [{ committed }] = query<Array<{ committed: number }>>(`SELECT committed FROM consumer_offsets WHERE grp = 'lifecycle'`);
+    const { head } = one<{ head: number }>('SELECT MAX(offset) AS head FROM event_log');
+    const { committed } = one<{ committed: number }>(`SELECT committed FROM consumer_offsets WHERE grp = 'lifecycle'`);
     unprojected = head - committed;
     if (unprojected === 0) break;
     await new Promise((r) => setTimeout(r, 200));
   }
   expect(unprojected).toBe(0);
-  const [{ n }] = query<Array<{ n: number }>>(`SELECT COUNT(*) AS n FROM records WHERE category = 'call-recording'`);
+  const { n } = one<{ n: number }>(`SELECT COUNT(*) AS n FROM records WHERE category = 'call-recording'`);
   expect(n).toBe(logged.size);
 });
 
@@ -141,7 +147,7 @@ test('SIGKILL during disposal: nothing overdue 60 s after restart, no connector 
   svc = await startService(env);
   let overdue = -1;
   while (Date.now() - restartedAt < 60_000) {
-    const [{ n }] = query<Array<{ n: number }>>(`SELECT COUNT(*) AS n FROM records WHERE status != 'disposed'`);
+    const { n } = one<{ n: number }>(`SELECT COUNT(*) AS n FROM records WHERE status != 'disposed'`);
     overdue = n;
     if (n === 0) break;
     await new Promise((r) => setTimeout(r, 250));

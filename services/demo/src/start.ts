@@ -82,7 +82,8 @@ async function main() {
   runtime.start();
   const report = await runtime.platform.sweep();
 
-  const server = await startServer(runtime.platform, { host: '127.0.0.1', port: Number(opts.port) });
+  // request logs off: the status page refreshes every 10 s and would bury the banner
+  const server = await startServer(runtime.platform, { host: '127.0.0.1', port: Number(opts.port), logger: false });
   const address = server.server.address();
   const port = typeof address === 'object' && address ? address.port : Number(opts.port);
   const tokens = JSON.parse(readFileSync(tokensFile, 'utf8')) as Record<string, string>;

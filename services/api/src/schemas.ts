@@ -1,0 +1,312 @@
+/**
+ * The HTTP API's request and response shapes as zod schemas: they validate requests, serialize
+ * responses (zod strips any key not declared here, so nothing reaches a client by accident) and
+ * generate the OpenAPI document.
+ *
+ * Response schemas mirror types owned by @custodian/core and @custodian/workflows. The `Same<>`
+ * checks at the bottom turn any drift between the two into a compile error, so a field added to
+ * RecordState cannot silently vanish from the API (or a field removed make every response a 500).
+ */
+import { DataCategory, EventEnvelope, IsoDuration, LawfulBasis, RETENTION_TRIGGERS } from '@custodian/contracts';
+import type { AuditEntry, AuditVerification, DeadLetterView, DeletionTask, IngestResult, RecordView, SweepReport } from '@custodian/core';
+import type { Explanation, RecordState } from '@custodian/workflows';
+import { z } from 'zod';
+
+/**
+ * A registry of our own rather than zod's global one: registering contracts' EventEnvelope
+ * globally would throw the day another module registers it under the same id, and descriptions
+ * here are API documentation, not properties of the contract.
+ */
+export const apiRegistry = z.registry<{ id?: string; description?: string }>();
+
+function component<T extends z.ZodType>(id: string, schema: T, description: string): T {
+  apiRegistry.add(schema, { id, description });
+  return schema;
+}
+function described<T extends z.ZodType>(schema: T, description: string): T {
+  apiRegistry.add(schema, { description });
+  return schema;
+}
+
+const iso = () => z.string();
+const isoOrNull = () => z.string().nullable();
+
+// ---------------------------------------------------------------- shared pieces
+
+export const FieldErrorSchema = z.object({ path: z.string(), message: z.string() });
+const PanFindingSchema = z.object({ path: z.string(), action: z.literal('truncated') });
+
+export const ErrorBody = component(
+  'Error',
+  z.object({
+    error: z.string(),
+    message: z.string(),
+    details: z.unknown().optional(),
+  }),
+  'Every error: a stable `error` keyword, a message a person can act on, and for invalid input the field paths in `details`.',
+);
+
+// ---------------------------------------------------------------- events
+
+export { EventEnvelope };
+component('EventEnvelope', EventEnvelope, 'An event published by a council system. Personal fields are sealed at ingest.');
+
+/** Documents the body; the route validates only the batch size (see server.ts). */
+export const IngestBodyDoc = z.union([EventEnvelope, z.array(EventEnvelope).max(10_000)]);
+described(
+  IngestBodyDoc,
+  'One event or an array of up to 10,000. Each event is validated on its own: an invalid event does not fail the request; it is dead-lettered with its reasons and reported in its result.',
+);
+
+export const MAX_BATCH = 10_000;
+/** What the route really enforces: anything at all (the platform dead-letters what is invalid), in batches it can take. */
+export const IngestBody = z.unknown().superRefine((v, ctx) => {
+  if (Array.isArray(v) && v.length > MAX_BATCH) {
+    ctx.addIssue({ code: 'custom', message: `at most ${MAX_BATCH} events per request (got ${v.length}); split the batch` });
+  }
+});
+
+export const IngestResultSchema = component(
+  'IngestResult',
+  z.discriminatedUnion('status', [
+    z.object({
+      index: z.number().int(),
+      eventId: z.string(),
+      status: z.literal('accepted'),
+      subjectRef: z.string(),
+      recordId: z.string(),
+      cardData: z.array(PanFindingSchema),
+    }),
+    z.object({ index: z.number().int(), eventId: z.string().nullable(), status: z.literal('duplicate') }),
+    z.object({
+      index: z.number().int(),
+      eventId: z.string().nullable(),
+      status: z.literal('rejected'),
+      deadLetterId: z.string(),
+      reasons: z.array(FieldErrorSchema),
+      cardData: z.array(PanFindingSchema),
+    }),
+  ]),
+  'The outcome for one input event, at the same index as in the request.',
+);
+
+export const IngestResponse = component(
+  'IngestResponse',
+  z.object({
+    results: z.array(IngestResultSchema),
+    accepted: z.number().int(),
+    duplicates: z.number().int(),
+    rejected: z.number().int(),
+  }),
+  'One result per input event, in order, plus totals. Per-event results are the contract: a request whose events were all rejected still answers 200.',
+);
+
+// ---------------------------------------------------------------- records
+
+const ReceiptSchema = z.object({
+  store: z.string(),
+  outcome: z.enum(['deleted', 'absent']),
+  at: iso(),
+  detail: z.string(),
+  reference: z.string().optional(),
+});
+const LocationSchema = z.object({ store: z.string(), locator: z.string() });
+
+export const RecordStateSchema = component(
+  'RecordState',
+  z.object({
+    id: z.string(),
+    controller: z.string(),
+    category: DataCategory,
+    subjectRef: z.string(),
+    status: z.enum(['active', 'disposing', 'disposed']),
+    lawfulBasis: LawfulBasis,
+    policyVersion: z.string(),
+    retention: z.object({ duration: z.string(), trigger: z.enum(RETENTION_TRIGGERS), action: z.enum(['delete']) }),
+    lifecycle: z.object({
+      firstAt: iso(),
+      lastAt: iso(),
+      open: z.boolean(),
+      closedAt: isoOrNull(),
+      escalatedAt: isoOrNull(),
+      events: z.number().int(),
+      reopenedAt: isoOrNull(),
+    }),
+    clockStartedAt: isoOrNull(),
+    dueAt: isoOrNull(),
+    dueReason: z.string(),
+    locations: z.array(LocationSchema),
+    team: z.string().nullable(),
+    callCentreLocation: z.string().nullable(),
+    registeredAt: iso(),
+    updatedAt: iso(),
+    lastOffset: z.number().int(),
+    disposal: z.object({ startedAt: iso(), completedAt: isoOrNull(), receipts: z.array(ReceiptSchema) }).nullable(),
+  }),
+  'A registered record. Non-personal: the subject is a pseudonymous reference.',
+);
+
+const ExplanationSchema = z.object({
+  status: z.enum(['active', 'disposing', 'disposed']),
+  due: z.boolean(),
+  dueAt: isoOrNull(),
+  rule: z.string(),
+  policyVersion: z.string(),
+  because: z.array(z.string()),
+});
+
+const DeletionTaskSchema = z.object({
+  taskId: z.string(),
+  recordId: z.string(),
+  controller: z.string(),
+  store: z.string(),
+  locator: z.string(),
+  status: z.enum(['pending', 'done', 'failed']),
+  attempts: z.number().int(),
+  nextAttemptAt: iso(),
+  lastError: z.string().nullable(),
+  receipt: ReceiptSchema.nullable(),
+});
+
+export const RecordViewSchema = component(
+  'RecordView',
+  z.object({ record: RecordStateSchema, explanation: ExplanationSchema, tasks: z.array(DeletionTaskSchema) }),
+  'A record, why it is (or is not) being deleted, and its deletion tasks.',
+);
+
+export const SubjectRecords = z.object({ subjectRef: z.string(), records: z.array(RecordStateSchema) });
+
+export const IdParams = z.object({ id: described(z.string().min(1).max(256), 'the id, as the platform returned it') });
+export const SubjectParams = z.object({ ref: described(z.string().min(1).max(256), 'pseudonymous subject reference') });
+
+// ---------------------------------------------------------------- dead letters
+
+export const DeadLetterViewSchema = component(
+  'DeadLetter',
+  z.object({
+    id: z.string(),
+    receivedAt: iso(),
+    eventId: z.string().nullable(),
+    type: z.string().nullable(),
+    controller: z.string().nullable(),
+    reasons: z.array(FieldErrorSchema),
+    cardData: z.array(PanFindingSchema),
+    status: z.enum(['open', 'reprocessed']),
+    attempts: z.number().int(),
+    resolvedAt: isoOrNull(),
+    resolvedEventId: z.string().nullable(),
+    original: described(z.unknown(), 'the event as received, card numbers truncated; may hold personal data'),
+  }),
+  'An event the platform could not accept, with its reasons and the original for an operator to correct.',
+);
+
+const limit = (dflt: number) => described(z.coerce.number().int().min(1).max(1000).default(dflt), `page size, 1–1000 (default ${dflt})`);
+
+export const DlqQuery = z.object({
+  status: z.enum(['open', 'reprocessed']).optional(),
+  limit: limit(50),
+  afterId: described(z.string().min(1).max(256).optional(), 'the last id of the previous page'),
+});
+export const DlqList = z.object({ deadLetters: z.array(DeadLetterViewSchema) });
+
+/** Documents the body; validation of the corrected event is the platform's job, as on ingest. */
+export const ReprocessBodyDoc = z.object({ event: EventEnvelope }).optional();
+described(ReprocessBodyDoc, 'Optional. `event` is the corrected envelope; without it the original is re-ingested as it is.');
+/** Fastify hands a missing body over as null. */
+export const ReprocessBody = z.strictObject({ event: z.unknown() }).nullish();
+
+export const ReprocessResponse = z.object({ result: IngestResultSchema });
+
+// ---------------------------------------------------------------- audit
+
+export const AuditEntrySchema = component(
+  'AuditEntry',
+  z.object({
+    seq: z.number().int(),
+    at: iso(),
+    actor: z.string(),
+    action: z.string(),
+    target: z
+      .object({ kind: z.enum(['record', 'subject', 'event', 'dead-letter', 'clock', 'system', 'task']), id: z.string() })
+      .optional(),
+    reason: z.string(),
+    policyVersion: z.string().optional(),
+    details: z.record(z.string(), z.unknown()).optional(),
+    prevHash: z.string(),
+    hash: z.string(),
+  }),
+  'One link of the tamper-evident audit chain: `hash` covers the entry and `prevHash`.',
+);
+
+export const AuditQuery = z.object({
+  afterSeq: described(z.coerce.number().int().min(0).optional(), 'entries after this sequence number'),
+  limit: limit(100),
+  targetId: described(z.string().min(1).max(256).optional(), 'only entries about this record, subject, event or dead letter'),
+});
+export const AuditList = z.object({ entries: z.array(AuditEntrySchema) });
+
+export const AuditVerificationSchema = component(
+  'AuditVerification',
+  z.object({
+    ok: z.boolean(),
+    entries: z.number().int(),
+    headHash: z.string().nullable(),
+    firstBad: z.object({ seq: z.number().int(), problem: z.string() }).optional(),
+  }),
+  'The result of re-computing every hash of the audit chain.',
+);
+
+// ---------------------------------------------------------------- clock and sweep
+
+export const SweepReportSchema = component(
+  'SweepReport',
+  z.object({
+    at: iso(),
+    started: z.number().int(),
+    disposed: z.number().int(),
+    tasksRun: z.number().int(),
+    tasksFailed: z.number().int(),
+  }),
+  'What one sweep of due records did.',
+);
+
+export const ClockView = z.object({ now: iso(), simulated: z.boolean() });
+
+/** A simulated clock goes forward in calendar units; a hundred years is beyond any retention period. */
+const MAX_ADVANCE_DAYS = 100 * 366;
+export const AdvanceBody = z.strictObject({
+  by: described(
+    IsoDuration.refine((d) => {
+      const n = (unit: string) => Number(new RegExp(`(\\d+)${unit}`).exec(d)?.[1] ?? 0);
+      return n('Y') * 366 + n('M') * 31 + n('W') * 7 + n('D') <= MAX_ADVANCE_DAYS;
+    }, 'must be at most 100 years'),
+    'ISO 8601 duration, e.g. P40D or P7Y',
+  ),
+});
+export const AdvanceResponse = z.object({ now: iso(), sweep: SweepReportSchema });
+
+export const Health = z.object({ status: z.literal('ok') });
+export const StatusPageQuery = z.object({
+  token: described(z.string().optional(), 'a token, exchanged once for an HttpOnly cookie; the page then redirects to drop it from the URL'),
+});
+
+// ---------------------------------------------------------------- drift checks (compile time only)
+
+/** Deep structural normalisation, so `A & B` and the equivalent flat object compare equal. */
+type Flat<T> = T extends object ? { [K in keyof T]: Flat<T[K]> } : T;
+type Same<A, B> = (<T>() => T extends Flat<A> ? 1 : 2) extends <T>() => T extends Flat<B> ? 1 : 2 ? true : false;
+type Expect<T extends true> = T;
+
+export type DriftChecks = [
+  Expect<Same<z.output<typeof RecordStateSchema>, RecordState>>,
+  Expect<Same<z.output<typeof ExplanationSchema>, Explanation>>,
+  Expect<Same<z.output<typeof DeletionTaskSchema>, DeletionTask>>,
+  Expect<Same<z.output<typeof RecordViewSchema>, RecordView>>,
+  Expect<Same<z.output<typeof IngestResultSchema>, IngestResult>>,
+  // zod types an `unknown` key as optional; JSON cannot tell the difference, so only the other keys are compared
+  Expect<Same<Omit<z.output<typeof DeadLetterViewSchema>, 'original'>, Omit<DeadLetterView, 'original'>>>,
+  Expect<Same<keyof z.output<typeof DeadLetterViewSchema>, keyof DeadLetterView>>,
+  Expect<Same<z.output<typeof AuditEntrySchema>, AuditEntry>>,
+  Expect<Same<z.output<typeof AuditVerificationSchema>, AuditVerification>>,
+  Expect<Same<z.output<typeof SweepReportSchema>, SweepReport>>,
+];

@@ -1,0 +1,328 @@
+/**
+ * The HTTP API: a thin shell over the Platform facade. Every read and write goes through
+ * `platform`; this file only authenticates, validates, shapes responses and documents them.
+ */
+import fastifySwagger from '@fastify/swagger';
+import type { IngestResult, Platform } from '@custodian/core';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyRequest, type FastifySchemaCompiler } from 'fastify';
+import type { FastifyRouteSchemaDef } from 'fastify/types/schema';
+import {
+  createJsonSchemaTransform,
+  createJsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { OpenAPIV3_1 } from 'openapi-types';
+import { z } from 'zod';
+import { authenticate, type Role } from './auth';
+import { errorHandler, HttpError, notFoundHandler } from './errors';
+import {
+  AdvanceBody,
+  AdvanceResponse,
+  apiRegistry,
+  AuditList,
+  AuditQuery,
+  AuditVerificationSchema,
+  ClockView,
+  DeadLetterViewSchema,
+  DlqList,
+  DlqQuery,
+  ErrorBody,
+  Health,
+  IdParams,
+  IngestBody,
+  IngestBodyDoc,
+  IngestResponse,
+  RecordViewSchema,
+  ReprocessBody,
+  ReprocessBodyDoc,
+  ReprocessResponse,
+  StatusPageQuery,
+  SubjectParams,
+  SubjectRecords,
+  SweepReportSchema,
+} from './schemas';
+import { renderStatusPage } from './status-page';
+
+export interface ServerOptions {
+  logger?: boolean;
+  /** where log lines go when `logger` is on (default stdout); lets tests read what is logged */
+  logStream?: { write(line: string): void };
+}
+
+/** Large enough for 10,000 events of a few KB each; every other route keeps Fastify's 1 MiB. */
+export const EVENTS_BODY_LIMIT = 32 * 1024 * 1024;
+
+const AUTH_ERRORS = { 401: ErrorBody, 403: ErrorBody } as const;
+const INPUT_ERRORS = { 400: ErrorBody, ...AUTH_ERRORS } as const;
+
+/** passthrough: the serializer must not strip what @fastify/swagger generated */
+const OpenApiDocument = z.looseObject({ openapi: z.string() });
+
+function access(roles: readonly Role[] | undefined, summary: string, tag: string) {
+  const who = roles ? `Roles: ${roles.join(', ')}.` : 'Any valid token.';
+  return { config: { roles }, summary, description: who, tags: [tag] };
+}
+
+function actor(req: FastifyRequest): string {
+  // set by the onRequest hook on every route that is not public
+  if (!req.principal) throw new HttpError(401, 'unauthorized', 'not authenticated');
+  return req.principal.name;
+}
+
+/**
+ * Validates a route's body with `real` while its schema (and so the OpenAPI document) shows what
+ * clients should send. Used where per-event validation belongs to the platform, so that a bad
+ * event is dead-lettered with its reasons instead of failing the whole request.
+ */
+function bodyValidatedBy<S>(real: z.ZodType): FastifySchemaCompiler<S> {
+  // Fastify hands a route's compiler one part's schema at a time, whatever its declared type says
+  return (ctx) => {
+    const part = ctx as unknown as FastifyRouteSchemaDef<z.ZodType>;
+    return validatorCompiler(part.httpPart === 'body' ? { ...part, schema: real } : part);
+  };
+}
+
+function totals(results: IngestResult[]) {
+  let accepted = 0;
+  let duplicates = 0;
+  let rejected = 0;
+  for (const r of results) {
+    if (r.status === 'accepted') accepted += 1;
+    else if (r.status === 'duplicate') duplicates += 1;
+    else rejected += 1;
+  }
+  return { results, accepted, duplicates, rejected };
+}
+
+function routes(platform: Platform): FastifyPluginAsync {
+  return async (base) => {
+    const app = base.withTypeProvider<ZodTypeProvider>();
+
+    // Liveness only: says nothing about data, so a probe without credentials can call it.
+    app.get('/healthz', { config: { public: true }, schema: { summary: 'Liveness probe (no token needed)', tags: ['meta'], security: [], response: { 200: Health } } }, async () => ({
+      status: 'ok' as const,
+    }));
+
+    {
+      const a = access(undefined, 'This OpenAPI document', 'meta');
+      app.get('/openapi.json', { config: a.config, schema: { ...doc(a), response: { 200: OpenApiDocument, ...AUTH_ERRORS } } }, async () =>
+        // configured for OpenAPI 3.1 below; the plugin's return type also covers Swagger 2
+        base.swagger() as OpenAPIV3_1.Document,
+      );
+    }
+
+    {
+      const a = access(['service'], 'Publish events (one or a batch of up to 10,000)', 'events');
+      app.post(
+        '/v1/events',
+        {
+          config: a.config,
+          bodyLimit: EVENTS_BODY_LIMIT,
+          validatorCompiler: bodyValidatedBy(IngestBody),
+          schema: { ...doc(a), body: IngestBodyDoc, response: { 200: IngestResponse, 413: ErrorBody, ...INPUT_ERRORS } },
+        },
+        async (req) => {
+          const body: unknown = req.body;
+          return totals(await platform.ingest(Array.isArray(body) ? body : [body], actor(req)));
+        },
+      );
+    }
+    {
+      const a = access(['dpo', 'auditor'], 'A record, why it is or is not being deleted, and its deletion tasks', 'records');
+      app.get(
+        '/v1/records/:id',
+        { config: a.config, schema: { ...doc(a), params: IdParams, response: { 200: RecordViewSchema, 404: ErrorBody, ...INPUT_ERRORS } } },
+        async (req) => {
+          const view = await platform.record(req.params.id);
+          if (!view) throw new HttpError(404, 'not-found', `no record with id "${req.params.id}"`);
+          return view;
+        },
+      );
+    }
+    {
+      const a = access(['dpo', 'auditor'], "A data subject's records", 'records');
+      app.get(
+        '/v1/subjects/:ref/records',
+        { config: a.config, schema: { ...doc(a), params: SubjectParams, response: { 200: SubjectRecords, ...INPUT_ERRORS } } },
+        async (req) => ({ subjectRef: req.params.ref, records: await platform.subjectRecords(req.params.ref) }),
+      );
+    }
+    {
+      // the originals in dead letters may hold personal data: only those who correct or oversee them
+      const a = access(['dpo', 'operator'], 'Dead letters, oldest first', 'dead letters');
+      app.get('/v1/dlq', { config: a.config, schema: { ...doc(a), querystring: DlqQuery, response: { 200: DlqList, ...INPUT_ERRORS } } }, async (req) => ({
+        deadLetters: await platform.deadLetters(req.query),
+      }));
+    }
+    {
+      const a = access(['dpo', 'operator'], 'One dead letter with its reasons and original', 'dead letters');
+      app.get(
+        '/v1/dlq/:id',
+        { config: a.config, schema: { ...doc(a), params: IdParams, response: { 200: DeadLetterViewSchema, 404: ErrorBody, ...INPUT_ERRORS } } },
+        async (req) => {
+          const dl = await platform.deadLetter(req.params.id);
+          if (!dl) throw new HttpError(404, 'not-found', `no dead letter with id "${req.params.id}"`);
+          return dl;
+        },
+      );
+    }
+    {
+      const a = access(['operator'], 'Re-ingest a dead letter, optionally with a corrected event', 'dead letters');
+      app.post(
+        '/v1/dlq/:id/reprocess',
+        {
+          config: a.config,
+          validatorCompiler: bodyValidatedBy(ReprocessBody),
+          schema: { ...doc(a), [BODY_OPTIONAL]: true, params: IdParams, body: ReprocessBodyDoc, response: { 200: ReprocessResponse, 404: ErrorBody, ...INPUT_ERRORS } },
+        },
+        async (req) => {
+          const { id } = req.params;
+          if (!(await platform.deadLetter(id))) throw new HttpError(404, 'not-found', `no dead letter with id "${id}"`);
+          const body = req.body as z.output<typeof ReprocessBody>;
+          return { result: await platform.reprocess(id, body?.event, actor(req)) };
+        },
+      );
+    }
+    {
+      const a = access(['dpo', 'auditor'], 'Audit entries in sequence order', 'audit');
+      app.get('/v1/audit', { config: a.config, schema: { ...doc(a), querystring: AuditQuery, response: { 200: AuditList, ...INPUT_ERRORS } } }, async (req) => ({
+        entries: await platform.audit(req.query),
+      }));
+    }
+    {
+      const a = access(['dpo', 'auditor'], 'Re-compute the audit hash chain', 'audit');
+      app.post('/v1/audit/verify', { config: a.config, schema: { ...doc(a), response: { 200: AuditVerificationSchema, ...AUTH_ERRORS } } }, async () =>
+        platform.verifyAudit(),
+      );
+    }
+    {
+      const a = access(['dpo', 'operator', 'auditor'], 'Platform time', 'clock');
+      app.get('/v1/clock', { config: a.config, schema: { ...doc(a), response: { 200: ClockView, ...AUTH_ERRORS } } }, async () => ({
+        now: platform.clock.now().toISOString(),
+        simulated: platform.clock.simulated,
+      }));
+    }
+    {
+      const a = access(['operator', 'dpo'], 'Advance the simulated clock, then sweep (409 unless the clock is simulated)', 'clock');
+      app.post(
+        '/v1/clock/advance',
+        { config: a.config, schema: { ...doc(a), body: AdvanceBody, response: { 200: AdvanceResponse, 409: ErrorBody, ...INPUT_ERRORS } } },
+        async (req) => platform.advanceClock(req.body.by, actor(req)),
+      );
+    }
+    {
+      const a = access(['operator'], 'Dispose of what is due now', 'operations');
+      app.post('/v1/sweep', { config: a.config, schema: { ...doc(a), response: { 200: SweepReportSchema, ...AUTH_ERRORS } } }, async () => platform.sweep());
+    }
+    {
+      const a = access(['dpo', 'operator', 'auditor'], 'Status page (HTML)', 'meta');
+      // the untyped instance: the reply is HTML, which no zod response schema describes
+      base.get(
+        '/',
+        {
+          config: { ...a.config, browser: true },
+          // no 200 schema: the zod serializer would JSON-encode the HTML string
+          schema: { ...doc(a), querystring: StatusPageQuery, security: [{ bearer: [] }, { cookie: [] }], response: AUTH_ERRORS },
+        },
+        async (_req, reply) => {
+          const page = renderStatusPage(await platform.overview());
+          return reply
+            .type('text/html; charset=utf-8')
+            .header('cache-control', 'no-store')
+            .header('x-content-type-options', 'nosniff')
+            .header('referrer-policy', 'no-referrer')
+            .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+            .send(page);
+        },
+      );
+    }
+  };
+}
+
+function doc(a: ReturnType<typeof access>) {
+  return { summary: a.summary, description: a.description, tags: a.tags };
+}
+
+const componentsFromRegistry = createJsonSchemaTransformObject({ schemaRegistry: apiRegistry });
+
+/**
+ * Last touches the generators do not make: zod stamps each component with `$schema` and a
+ * fragment-only `$id` (which JSON Schema 2020-12 forbids, and which breaks some validators), and
+ * @fastify/swagger marks every request body required.
+ */
+function finishDocument(doc: ReturnType<typeof componentsFromRegistry>): ReturnType<typeof componentsFromRegistry> {
+  const d = doc as Partial<OpenAPIV3_1.Document>;
+  for (const schema of Object.values(d.components?.schemas ?? {})) {
+    const s = schema as Record<string, unknown>;
+    delete s.$id;
+    delete s.$schema;
+  }
+  for (const item of Object.values(d.paths ?? {})) {
+    for (const op of Object.values(item ?? {})) {
+      const o = op as Record<string, unknown> & { requestBody?: { required?: boolean } };
+      if (o && typeof o === 'object' && o[BODY_OPTIONAL] === true) {
+        if (o.requestBody) o.requestBody.required = false;
+        delete o[BODY_OPTIONAL];
+      }
+    }
+  }
+  return doc;
+}
+/** a route schema key (copied to the operation by @fastify/swagger, as every `x-` key) that finishDocument turns into `requestBody.required: false` */
+const BODY_OPTIONAL = 'x-body-optional';
+
+export function buildServer(platform: Platform, opts: ServerOptions = {}): FastifyInstance {
+  const app = Fastify({
+    logger: opts.logger
+      ? {
+          level: 'info',
+          ...(opts.logStream ? { stream: opts.logStream } : {}),
+          // method and route pattern only: URLs carry query strings (tokens) and ids, bodies carry personal data
+          serializers: {
+            req: (req: FastifyRequest) => ({ method: req.method, route: req.routeOptions?.url ?? '(no route)' }),
+            res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+          },
+        }
+      : false,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorateRequest('principal', null);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+  app.addHook('onRequest', authenticate(platform));
+
+  app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Custodian API',
+        version: '0.1.0',
+        description:
+          'Keeps personal data only as long as the privacy notices allow, and proves it. Every endpoint but /healthz needs a bearer token; each operation lists the roles it accepts.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'An API token; its roles (service, operator, dpo, auditor) decide what it may do.' },
+          cookie: { type: 'apiKey', in: 'cookie', name: 'custodian_token', description: 'Set by GET /?token=…; accepted by the status page only.' },
+        },
+      },
+      security: [{ bearer: [] }],
+    },
+    transform: createJsonSchemaTransform({ schemaRegistry: apiRegistry }),
+    transformObject: (input) => finishDocument(componentsFromRegistry(input)),
+  });
+  app.register(routes(platform));
+  return app;
+}
+
+export async function startServer(
+  platform: Platform,
+  opts: { host?: string; port: number; logger?: boolean },
+): Promise<FastifyInstance> {
+  const app = buildServer(platform, { logger: opts.logger ?? true });
+  await app.listen({ host: opts.host ?? '127.0.0.1', port: opts.port });
+  return app;
+}

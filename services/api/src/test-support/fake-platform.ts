@@ -1,0 +1,333 @@
+/**
+ * An in-memory Platform for testing the API and CLI without a runtime. It keeps to the facade's
+ * contract (validation through the real envelope schema, dedup by eventId, dead letters with
+ * field reasons and card data truncated, a hash-chained audit trail, ClockNotSimulatedError) and
+ * uses the real lifecycle brain for records, but nothing here is durable or fast.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  CategoryPolicy,
+  EventEnvelope,
+  fieldErrors,
+  lifecycleFacts,
+  redactPans,
+  type DataCategory,
+} from '@custodian/contracts';
+import {
+  ClockNotSimulatedError,
+  NotFoundError,
+  type ApiPrincipal,
+  type ApiTokens,
+  type AuditEntry,
+  type AuditInput,
+  type AuditVerification,
+  type Clock,
+  type DeadLetter,
+  type DeadLetterView,
+  type IngestResult,
+  type Overview,
+  type Platform,
+  type RecordView,
+  type SweepReport,
+} from '@custodian/core';
+import { addDuration, applyEvent, decideDisposal, disposedRecord, explainRecord, type PolicyRef, type RecordState } from '@custodian/workflows';
+
+export class FakeClock implements Clock {
+  private t: Date;
+  constructor(
+    readonly simulated: boolean,
+    start = '2026-01-05T09:00:00.000Z',
+  ) {
+    this.t = new Date(start);
+  }
+  now(): Date {
+    return new Date(this.t);
+  }
+  advance(by: string): Date {
+    this.t = new Date(addDuration(this.t.toISOString(), by));
+    return this.now();
+  }
+}
+
+export class FakeTokens implements ApiTokens {
+  private readonly byToken = new Map<string, ApiPrincipal>();
+  async verify(token: string): Promise<ApiPrincipal | null> {
+    return this.byToken.get(token) ?? null;
+  }
+  async issue(name: string, roles: string[]): Promise<string> {
+    const token = `tok_${randomBytes(16).toString('hex')}`;
+    this.byToken.set(token, { name, roles: [...roles] });
+    return token;
+  }
+}
+
+/** One policy for every category: the fake is not about policy packs. */
+function fakePolicy(category: DataCategory): PolicyRef {
+  return {
+    packId: 'fake-pack',
+    packVersion: '1',
+    category: CategoryPolicy.parse({
+      id: category,
+      description: 'test category',
+      personalData: ['name'],
+      lawfulBasis: { primary: '6(1)(e)', provenance: { source: 'assumption', assumption: 'fake' } },
+      retention: { duration: 'P30D', trigger: 'occurred', action: 'delete', provenance: { source: 'assumption', assumption: 'fake' } },
+      stores: ['crm'],
+      purposes: ['testing'],
+    }),
+  };
+}
+
+const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+
+export class FakePlatform implements Platform {
+  readonly clock: FakeClock;
+  readonly tokens = new FakeTokens();
+  private readonly seen = new Set<string>();
+  private readonly records = new Map<string, RecordState>();
+  private readonly letters = new Map<string, DeadLetterView>();
+  private readonly auditLog: AuditEntry[] = [];
+  private offset = 0;
+  private letterSeq = 0;
+
+  constructor(opts: { simulatedClock?: boolean } = {}) {
+    this.clock = new FakeClock(opts.simulatedClock ?? false);
+  }
+
+  private nowIso(): string {
+    return this.clock.now().toISOString();
+  }
+
+  private appendAudit(inputs: AuditInput[]): void {
+    for (const i of inputs) {
+      const prev = this.auditLog.at(-1);
+      const base = { ...i, seq: (prev?.seq ?? 0) + 1, at: this.nowIso(), prevHash: prev?.hash ?? '0'.repeat(64) };
+      this.auditLog.push({ ...base, hash: sha(JSON.stringify(base)) });
+    }
+  }
+
+  /** Test hook: rewrites an entry's reason in place, as someone editing the store directly would. */
+  tamperAudit(seq: number, reason: string): void {
+    const e = this.auditLog.find((x) => x.seq === seq);
+    if (!e) throw new Error(`no audit entry ${seq}`);
+    e.reason = reason;
+  }
+
+  /** Test hook: a dead letter with chosen reasons, e.g. to check how pages render them. */
+  addDeadLetter(partial: Partial<DeadLetterView> = {}): DeadLetterView {
+    const dl: DeadLetterView = {
+      id: this.nextLetterId(),
+      receivedAt: this.nowIso(),
+      eventId: null,
+      type: null,
+      controller: null,
+      reasons: [],
+      cardData: [],
+      status: 'open',
+      attempts: 1,
+      resolvedAt: null,
+      resolvedEventId: null,
+      original: {},
+      ...partial,
+    };
+    this.letters.set(dl.id, dl);
+    return dl;
+  }
+
+  /** Test hook: a record as the registry would hold it. */
+  putRecord(r: RecordState): void {
+    this.records.set(r.id, r);
+  }
+
+  private nextLetterId(): string {
+    this.letterSeq += 1;
+    return `dl-${String(this.letterSeq).padStart(6, '0')}`;
+  }
+
+  private ingestOne(raw: unknown, index: number, actor: string, letterId?: string): IngestResult {
+    const { value, findings } = redactPans(raw);
+    const rawId = value && typeof value === 'object' && 'eventId' in value ? (value as { eventId: unknown }).eventId : null;
+    const eventId = typeof rawId === 'string' ? rawId : null;
+    const parsed = EventEnvelope.safeParse(value);
+    if (!parsed.success) {
+      const reasons = fieldErrors(parsed.error);
+      const existing = letterId ? this.letters.get(letterId) : undefined;
+      const dl: DeadLetterView = existing
+        ? { ...existing, reasons, cardData: findings, attempts: existing.attempts + 1, original: value }
+        : this.addDeadLetter({
+            eventId,
+            type: value && typeof value === 'object' && typeof (value as { type?: unknown }).type === 'string' ? (value as { type: string }).type : null,
+            reasons,
+            cardData: findings,
+            original: value,
+          });
+      this.letters.set(dl.id, dl);
+      this.appendAudit([{ actor, action: 'event.rejected', target: { kind: 'dead-letter', id: dl.id }, reason: reasons[0]?.message ?? 'invalid' }]);
+      return { index, eventId, status: 'rejected', deadLetterId: dl.id, reasons, cardData: findings };
+    }
+    // the schema's inferred type is wider than the EventEnvelope union it is documented as
+    const e = parsed.data as EventEnvelope;
+    if (this.seen.has(e.eventId)) return { index, eventId: e.eventId, status: 'duplicate' };
+    this.seen.add(e.eventId);
+
+    const facts = lifecycleFacts(e);
+    const recordId = `rec-${sha(`${e.controller}|${e.category}|${facts.recordKey}`).slice(0, 16)}`;
+    const subjectRef = `sub-${sha(`${e.controller}|${e.subject.identifiers.map((i) => `${i.kind}:${i.value}`).sort()[0]}`).slice(0, 16)}`;
+    this.offset += 1;
+    const now = this.nowIso();
+    const decision = applyEvent(
+      this.records.get(recordId),
+      {
+        eventId: e.eventId,
+        offset: this.offset,
+        type: e.type,
+        occurredAt: e.occurredAt,
+        receivedAt: now,
+        controller: e.controller,
+        category: e.category,
+        subjectRef,
+        facts,
+        locations: e.locations,
+      },
+      fakePolicy(e.category),
+    );
+    if (decision.record) this.records.set(recordId, { ...decision.record, id: recordId });
+    this.appendAudit([{ actor, action: 'event.accepted', target: { kind: 'record', id: recordId }, reason: decision.kind, policyVersion: 'fake-pack@1' }]);
+    return { index, eventId: e.eventId, status: 'accepted', subjectRef, recordId, cardData: findings };
+  }
+
+  async ingest(raw: unknown[], actor: string): Promise<IngestResult[]> {
+    return raw.map((r, i) => this.ingestOne(r, i, actor));
+  }
+
+  async project(): Promise<number> {
+    return 0; // ingest applies events at once
+  }
+
+  async record(id: string): Promise<RecordView | undefined> {
+    const r = this.records.get(id);
+    return r && { record: r, explanation: explainRecord(r, this.nowIso()), tasks: [] };
+  }
+
+  async subjectRecords(ref: string): Promise<RecordState[]> {
+    return [...this.records.values()].filter((r) => r.subjectRef === ref);
+  }
+
+  async deadLetters(q: { status?: DeadLetter['status']; limit: number; afterId?: string }): Promise<DeadLetterView[]> {
+    return [...this.letters.values()]
+      .filter((d) => (!q.status || d.status === q.status) && (!q.afterId || d.id > q.afterId))
+      .sort((a, b) => (a.id < b.id ? -1 : 1))
+      .slice(0, q.limit);
+  }
+
+  async deadLetter(id: string): Promise<DeadLetterView | undefined> {
+    return this.letters.get(id);
+  }
+
+  async reprocess(id: string, corrected: unknown | undefined, actor: string): Promise<IngestResult> {
+    const dl = this.letters.get(id);
+    if (!dl) throw new NotFoundError(`no dead letter with id "${id}"`);
+    const result = this.ingestOne(corrected === undefined ? dl.original : corrected, 0, actor, id);
+    if (result.status !== 'rejected') {
+      this.letters.set(id, { ...dl, status: 'reprocessed', attempts: dl.attempts + 1, resolvedAt: this.nowIso(), resolvedEventId: result.eventId });
+      this.appendAudit([{ actor, action: 'dead-letter.reprocessed', target: { kind: 'dead-letter', id }, reason: result.status }]);
+    }
+    return result;
+  }
+
+  async audit(q: { afterSeq?: number; limit: number; targetId?: string }): Promise<AuditEntry[]> {
+    return this.auditLog.filter((e) => e.seq > (q.afterSeq ?? 0) && (!q.targetId || e.target?.id === q.targetId)).slice(0, q.limit);
+  }
+
+  async verifyAudit(): Promise<AuditVerification> {
+    let prevHash = '0'.repeat(64);
+    for (const e of this.auditLog) {
+      const { hash, ...base } = e;
+      if (e.prevHash !== prevHash) return { ok: false, entries: this.auditLog.length, headHash: this.head(), firstBad: { seq: e.seq, problem: 'prevHash does not match' } };
+      if (sha(JSON.stringify(base)) !== hash) return { ok: false, entries: this.auditLog.length, headHash: this.head(), firstBad: { seq: e.seq, problem: 'hash does not match its content' } };
+      prevHash = hash;
+    }
+    return { ok: true, entries: this.auditLog.length, headHash: this.head() };
+  }
+
+  private head(): string | null {
+    return this.auditLog.at(-1)?.hash ?? null;
+  }
+
+  async advanceClock(by: string, actor: string): Promise<{ now: string; sweep: SweepReport }> {
+    if (!this.clock.simulated) throw new ClockNotSimulatedError();
+    this.clock.advance(by);
+    this.appendAudit([{ actor, action: 'clock.advanced', target: { kind: 'clock', id: 'clock' }, reason: `advanced by ${by}` }]);
+    return { now: this.nowIso(), sweep: await this.sweep() };
+  }
+
+  async sweep(): Promise<SweepReport> {
+    const now = this.nowIso();
+    let disposed = 0;
+    for (const r of this.records.values()) {
+      const d = decideDisposal(r, now);
+      if (d.action !== 'dispose') continue;
+      const receipts = d.steps.map((s) => ({ store: s.store, outcome: 'deleted' as const, at: now, detail: 'fake store' }));
+      this.records.set(r.id, disposedRecord(r, receipts, now));
+      this.appendAudit([{ actor: 'system', action: 'record.disposed', target: { kind: 'record', id: r.id }, reason: d.reason }]);
+      disposed += 1;
+    }
+    return { at: now, started: disposed, disposed, tasksRun: 0, tasksFailed: 0 };
+  }
+
+  async overview(): Promise<Overview> {
+    const now = this.nowIso();
+    const counts = new Map<string, { controller: string; category: string; status: RecordState['status']; count: number }>();
+    for (const r of this.records.values()) {
+      const k = `${r.controller}|${r.category}|${r.status}`;
+      const c = counts.get(k) ?? { controller: r.controller, category: r.category, status: r.status, count: 0 };
+      c.count += 1;
+      counts.set(k, c);
+    }
+    const all = [...this.records.values()];
+    const open = [...this.letters.values()].filter((d) => d.status === 'open');
+    return {
+      now,
+      simulatedClock: this.clock.simulated,
+      stats: {
+        byControllerCategoryStatus: [...counts.values()],
+        dueSoon: all.filter((r) => r.status === 'active' && r.dueAt !== null).sort((a, b) => (a.dueAt! < b.dueAt! ? -1 : 1)).slice(0, 10),
+        recentlyDisposed: all.filter((r) => r.status === 'disposed').slice(0, 10),
+        failedTasks: 0,
+        pendingTasks: 0,
+      },
+      deadLetters: { open: open.length, latest: open.slice(-5).reverse() },
+      audit: { entries: this.auditLog.length, headHash: this.head() },
+      councils: [{ id: 'fake-pack', council: 'Fake District Council', version: '1' }],
+    };
+  }
+}
+
+/** A valid envelope for tests; override any field. */
+export function sampleEvent(overrides: Record<string, unknown> = {}): { eventId: string; [field: string]: unknown } {
+  return {
+    eventId: `evt-${randomBytes(6).toString('hex')}`,
+    version: 1,
+    type: 'contact.received',
+    source: { system: 'crm' },
+    controller: 'newark-sherwood',
+    occurredAt: '2026-01-02T10:00:00Z',
+    subject: { identifiers: [{ kind: 'email', value: 'someone@example.org' }] },
+    category: 'enquiry',
+    locations: [{ store: 'crm', locator: 'case/1' }],
+    payload: { caseRef: `CASE-${randomBytes(3).toString('hex')}`, channel: 'phone' },
+    ...overrides,
+  } as { eventId: string; [field: string]: unknown };
+}
+
+/** A platform with one token per role, for auth tests. */
+export async function fakeWithTokens(opts: { simulatedClock?: boolean } = {}) {
+  const platform = new FakePlatform(opts);
+  const tokens = {
+    service: await platform.tokens.issue('crm-connector', ['service']),
+    operator: await platform.tokens.issue('ops-1', ['operator']),
+    dpo: await platform.tokens.issue('dpo-1', ['dpo']),
+    auditor: await platform.tokens.issue('auditor-1', ['auditor']),
+  };
+  return { platform, tokens };
+}

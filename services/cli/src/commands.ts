@@ -1,0 +1,176 @@
+/**
+ * The CLI's commands other than publish. Each returns its exit code; all I/O goes through ctx so
+ * tests can run them against a real server and read what an operator would see.
+ */
+import { readFileSync } from 'node:fs';
+import type { AuditEntry, AuditVerification, DeadLetterView, IngestResult, RecordView, SweepReport } from '@custodian/core';
+import type { RecordState } from '@custodian/workflows';
+import { UsageError } from './tokens';
+import { EXIT, printJson, type Ctx } from './io';
+
+const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));
+const field = (label: string, value: string) => `  ${pad(label, 14)}${value}\n`;
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : pad(c, widths[i]!))).join('  ').trimEnd()).join('\n') + '\n';
+}
+
+// ---------------------------------------------------------------- records
+
+export async function recordCommand(ctx: Ctx, id: string): Promise<number> {
+  const v = await ctx.api.get<RecordView>(`/v1/records/${encodeURIComponent(id)}`);
+  if (ctx.json) return printJson(ctx, v);
+  const r = v.record;
+  let out = `Record ${r.id} (${r.controller} · ${r.category})\n`;
+  out += field('status', r.status);
+  out += field('subject', r.subjectRef);
+  out += field('lawful basis', r.lawfulBasis);
+  out += field('policy', r.policyVersion);
+  out += field('retention', v.explanation.rule);
+  out += field('due', `${r.dueAt ?? 'no due time yet'}${v.explanation.due ? ' (due now)' : ''}`);
+  for (const [i, b] of v.explanation.because.entries()) out += field(i === 0 ? 'because' : '', b);
+  out += field('locations', r.locations.map((l) => `${l.store}: ${l.locator}`).join(', ') || 'none');
+  if (r.disposal) {
+    out += field('disposal', `started ${r.disposal.startedAt}, completed ${r.disposal.completedAt ?? 'not yet'}`);
+    for (const rc of r.disposal.receipts) out += field('', `receipt: ${rc.store} ${rc.outcome} at ${rc.at} (${rc.detail})`);
+  }
+  if (v.tasks.length) {
+    out += '  deletion tasks\n';
+    out += table([['    store', 'status', 'attempts', 'last error'], ...v.tasks.map((t) => [`    ${t.store}`, t.status, String(t.attempts), t.lastError ?? ''])]);
+  }
+  ctx.io.out(out);
+  return EXIT.ok;
+}
+
+export async function subjectCommand(ctx: Ctx, ref: string): Promise<number> {
+  const res = await ctx.api.get<{ subjectRef: string; records: RecordState[] }>(`/v1/subjects/${encodeURIComponent(ref)}/records`);
+  if (ctx.json) return printJson(ctx, res);
+  if (res.records.length === 0) {
+    ctx.io.out(`No records for subject ${ref}.\n`);
+    return EXIT.ok;
+  }
+  ctx.io.out(`${res.records.length} record(s) for subject ${ref}\n`);
+  ctx.io.out(table([['record', 'council', 'category', 'status', 'due'], ...res.records.map((r) => [r.id, r.controller, r.category, r.status, r.dueAt ?? '—'])]));
+  return EXIT.ok;
+}
+
+// ---------------------------------------------------------------- dead letters
+
+export async function dlqListCommand(ctx: Ctx, opts: { status?: string; limit?: number; after?: string }): Promise<number> {
+  const res = await ctx.api.get<{ deadLetters: DeadLetterView[] }>('/v1/dlq', { status: opts.status, limit: opts.limit, afterId: opts.after });
+  if (ctx.json) return printJson(ctx, res);
+  if (res.deadLetters.length === 0) {
+    ctx.io.out('No dead letters.\n');
+    return EXIT.ok;
+  }
+  ctx.io.out(
+    table([
+      ['id', 'received', 'status', 'type', 'council', 'first reason'],
+      ...res.deadLetters.map((d) => {
+        const first = d.reasons[0];
+        const more = d.reasons.length > 1 ? ` (+${d.reasons.length - 1} more)` : '';
+        return [d.id, d.receivedAt, d.status, d.type ?? '—', d.controller ?? '—', first ? `${first.path}: ${first.message}${more}` : '—'];
+      }),
+    ]),
+  );
+  return EXIT.ok;
+}
+
+export async function dlqShowCommand(ctx: Ctx, id: string): Promise<number> {
+  const d = await ctx.api.get<DeadLetterView>(`/v1/dlq/${encodeURIComponent(id)}`);
+  if (ctx.json) return printJson(ctx, d);
+  let out = `Dead letter ${d.id} (${d.status})\n`;
+  out += field('received', d.receivedAt);
+  out += field('event', `${d.eventId ?? '(no id)'} ${d.type ?? ''}`.trim());
+  out += field('council', d.controller ?? '—');
+  out += field('attempts', String(d.attempts));
+  if (d.resolvedAt) out += field('resolved', `${d.resolvedAt} as ${d.resolvedEventId ?? '?'}`);
+  for (const [i, r] of d.reasons.entries()) out += field(i === 0 ? 'reasons' : '', `${r.path}: ${r.message}`);
+  for (const [i, c] of d.cardData.entries()) out += field(i === 0 ? 'card data' : '', `${c.path} ${c.action}`);
+  out += `  original (correct it and run \`custodian dlq reprocess ${d.id} --file corrected.json\`):\n`;
+  out += `${JSON.stringify(d.original, null, 2)}\n`;
+  ctx.io.out(out);
+  return EXIT.ok;
+}
+
+export async function dlqReprocessCommand(ctx: Ctx, id: string, opts: { file?: string }): Promise<number> {
+  let body: { event: unknown } | undefined;
+  if (opts.file) {
+    let text: string;
+    try {
+      text = readFileSync(opts.file, 'utf8');
+    } catch (e) {
+      throw new UsageError(`cannot read ${opts.file}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    try {
+      body = { event: JSON.parse(text) };
+    } catch {
+      throw new UsageError(`${opts.file} is not valid JSON; it should hold the corrected event envelope`);
+    }
+  }
+  const { result } = await ctx.api.post<{ result: IngestResult }>(`/v1/dlq/${encodeURIComponent(id)}/reprocess`, body);
+  if (ctx.json) printJson(ctx, { result });
+  else if (result.status === 'accepted') ctx.io.out(`Dead letter ${id} reprocessed: event ${result.eventId} accepted as record ${result.recordId}\n`);
+  else if (result.status === 'duplicate') ctx.io.out(`Dead letter ${id} reprocessed: event ${result.eventId ?? ''} was already published (duplicate)\n`);
+  else {
+    ctx.io.out(`Dead letter ${id} still rejected:\n`);
+    for (const r of result.reasons) ctx.io.out(`  ${r.path}: ${r.message}\n`);
+  }
+  return result.status === 'rejected' ? EXIT.problem : EXIT.ok;
+}
+
+// ---------------------------------------------------------------- audit
+
+export async function auditCommand(ctx: Ctx, opts: { after?: number; limit?: number; target?: string }): Promise<number> {
+  const res = await ctx.api.get<{ entries: AuditEntry[] }>('/v1/audit', { afterSeq: opts.after, limit: opts.limit, targetId: opts.target });
+  if (ctx.json) return printJson(ctx, res);
+  if (res.entries.length === 0) {
+    ctx.io.out('No audit entries.\n');
+    return EXIT.ok;
+  }
+  ctx.io.out(
+    table([
+      ['seq', 'at', 'actor', 'action', 'target', 'reason'],
+      ...res.entries.map((e) => [String(e.seq), e.at, e.actor, e.action, e.target ? `${e.target.kind}:${e.target.id}` : '—', e.reason]),
+    ]),
+  );
+  const last = res.entries.at(-1)!;
+  ctx.io.out(`(next page: custodian audit --after ${last.seq})\n`);
+  return EXIT.ok;
+}
+
+export async function auditVerifyCommand(ctx: Ctx): Promise<number> {
+  const v = await ctx.api.post<AuditVerification>('/v1/audit/verify');
+  if (ctx.json) printJson(ctx, v);
+  else if (v.ok) ctx.io.out(`Audit trail intact: ${v.entries} entries, head hash ${v.headHash ?? '(empty)'}\n`);
+  else ctx.io.out(`Audit trail BROKEN at entry ${v.firstBad?.seq ?? '?'}: ${v.firstBad?.problem ?? 'unknown problem'} (${v.entries} entries)\n`);
+  return v.ok ? EXIT.ok : EXIT.problem;
+}
+
+// ---------------------------------------------------------------- clock and sweep
+
+function sweepLine(s: SweepReport): string {
+  return `started ${s.started}, disposed ${s.disposed}, deletion tasks run ${s.tasksRun}, failed ${s.tasksFailed}`;
+}
+
+export async function clockCommand(ctx: Ctx): Promise<number> {
+  const c = await ctx.api.get<{ now: string; simulated: boolean }>('/v1/clock');
+  if (ctx.json) return printJson(ctx, c);
+  ctx.io.out(`${c.now} (${c.simulated ? 'simulated clock' : 'system time'})\n`);
+  return EXIT.ok;
+}
+
+export async function clockAdvanceCommand(ctx: Ctx, by: string): Promise<number> {
+  const r = await ctx.api.post<{ now: string; sweep: SweepReport }>('/v1/clock/advance', { by });
+  if (ctx.json) return printJson(ctx, r);
+  ctx.io.out(`Clock advanced by ${by}: now ${r.now}\nSweep: ${sweepLine(r.sweep)}\n`);
+  return EXIT.ok;
+}
+
+export async function sweepCommand(ctx: Ctx): Promise<number> {
+  const s = await ctx.api.post<SweepReport>('/v1/sweep');
+  if (ctx.json) return printJson(ctx, s);
+  ctx.io.out(`Sweep at ${s.at}: ${sweepLine(s)}\n`);
+  return EXIT.ok;
+}

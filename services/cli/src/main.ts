@@ -1,0 +1,160 @@
+/**
+ * `custodian`: the operator's command line. It talks only to the HTTP API (never to a runtime's
+ * files), so it works the same against the embedded demo and a distributed deployment.
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { ApiClient, ApiError } from './client';
+import {
+  auditCommand,
+  auditVerifyCommand,
+  clockAdvanceCommand,
+  clockCommand,
+  dlqListCommand,
+  dlqReprocessCommand,
+  dlqShowCommand,
+  recordCommand,
+  subjectCommand,
+  sweepCommand,
+} from './commands';
+import { EXIT, processIo, type Ctx, type Io } from './io';
+import { publish } from './publish';
+import { DEFAULT_TOKEN_FILE, DEFAULT_URL, resolveToken } from './tokens';
+
+function wholeNumber(v: string): number {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number');
+  return n;
+}
+
+function describeError(e: unknown): string {
+  if (e instanceof ApiError) {
+    const details = Array.isArray(e.details)
+      ? e.details.map((d: { path?: unknown; message?: unknown }) => `\n  ${String(d.path)}: ${String(d.message)}`).join('')
+      : '';
+    return `${e.message} (HTTP ${e.status} ${e.error})${details}`;
+  }
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Runs the CLI on user arguments (without node and script) and returns the exit code. */
+export async function run(args: string[], io: Io = processIo()): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = new Command('custodian')
+    .description('Operate a Custodian platform through its HTTP API.')
+    .option('--url <url>', 'API base URL (env CUSTODIAN_URL)', io.env.CUSTODIAN_URL ?? DEFAULT_URL)
+    .option('--token <token>', `API token (env CUSTODIAN_TOKEN; else from CUSTODIAN_TOKEN_FILE or ${DEFAULT_TOKEN_FILE})`)
+    .option('--json', 'print the raw JSON the API returned')
+    .addHelpText('after', '\nExit codes: 0 done; 1 done but found a problem (rejected events, broken audit chain); 2 could not run.')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+
+  /** a command's context; `prefer` are the roles whose demo token suits it, best first */
+  const ctx = (cmd: Command, prefer: readonly string[]): Ctx => {
+    const g = cmd.optsWithGlobals<{ url: string; token?: string; json?: boolean }>();
+    const token = resolveToken({ flag: g.token, env: io.env, cwd: io.cwd }, prefer);
+    return { api: new ApiClient(g.url, token), io, json: !!g.json };
+  };
+
+  program
+    .command('publish')
+    .description('publish a JSONL file of events in batches of 500; exit 1 if any was rejected')
+    .argument('<file>', 'one event envelope per line')
+    .action(async (file: string, _o: unknown, cmd: Command) => {
+      code = await publish(ctx(cmd, ['service']), file);
+    });
+
+  program
+    .command('record')
+    .description('show a record and why it is (or is not) being deleted')
+    .argument('<id>')
+    .action(async (id: string, _o: unknown, cmd: Command) => {
+      code = await recordCommand(ctx(cmd, ['dpo', 'auditor']), id);
+    });
+
+  program
+    .command('subject')
+    .description("list a data subject's records")
+    .argument('<ref>', 'pseudonymous subject reference')
+    .action(async (ref: string, _o: unknown, cmd: Command) => {
+      code = await subjectCommand(ctx(cmd, ['dpo', 'auditor']), ref);
+    });
+
+  const dlq = program.command('dlq').description('the dead-letter queue');
+  dlq
+    .command('list')
+    .description('list dead letters, oldest first')
+    .addOption(new Option('--status <status>', 'only open or reprocessed').choices(['open', 'reprocessed']))
+    .option('--limit <n>', 'how many', wholeNumber)
+    .option('--after <id>', 'continue after this dead letter id')
+    .action(async (o: { status?: string; limit?: number; after?: string }, cmd: Command) => {
+      code = await dlqListCommand(ctx(cmd, ['operator', 'dpo']), o);
+    });
+  dlq
+    .command('show')
+    .description('show a dead letter: reasons and the original event')
+    .argument('<id>')
+    .action(async (id: string, _o: unknown, cmd: Command) => {
+      code = await dlqShowCommand(ctx(cmd, ['operator', 'dpo']), id);
+    });
+  dlq
+    .command('reprocess')
+    .description('re-ingest a dead letter, with a corrected event if given; exit 1 if still rejected')
+    .argument('<id>')
+    .option('--file <corrected.json>', 'the corrected event envelope')
+    .action(async (id: string, o: { file?: string }, cmd: Command) => {
+      code = await dlqReprocessCommand(ctx(cmd, ['operator']), id, o);
+    });
+
+  const audit = program
+    .command('audit')
+    .description('list audit entries (see also: audit verify)')
+    .option('--after <seq>', 'entries after this sequence number', wholeNumber)
+    .option('--limit <n>', 'how many', wholeNumber)
+    .option('--target <id>', 'only entries about this record, subject, event or dead letter')
+    .action(async (o: { after?: number; limit?: number; target?: string }, cmd: Command) => {
+      code = await auditCommand(ctx(cmd, ['dpo', 'auditor']), o);
+    });
+  audit
+    .command('verify')
+    .description('re-compute the hash chain; exit 1 if it is broken')
+    .action(async (_o: unknown, cmd: Command) => {
+      code = await auditVerifyCommand(ctx(cmd, ['auditor', 'dpo']));
+    });
+
+  const clock = program
+    .command('clock')
+    .description('show platform time (see also: clock advance)')
+    .action(async (_o: unknown, cmd: Command) => {
+      code = await clockCommand(ctx(cmd, ['operator', 'dpo', 'auditor']));
+    });
+  clock
+    .command('advance')
+    .description('move a simulated clock forward and sweep')
+    .argument('<duration>', 'ISO 8601 duration, e.g. P40D or P7Y')
+    .action(async (by: string, _o: unknown, cmd: Command) => {
+      code = await clockAdvanceCommand(ctx(cmd, ['operator', 'dpo']), by);
+    });
+
+  program
+    .command('sweep')
+    .description('dispose of what is due now')
+    .action(async (_o: unknown, cmd: Command) => {
+      code = await sweepCommand(ctx(cmd, ['operator']));
+    });
+
+  try {
+    await program.parseAsync(args, { from: 'user' });
+    return code;
+  } catch (e) {
+    // commander has already printed its own usage errors; help and version exit 0
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.failed;
+    io.err(`custodian: ${describeError(e)}\n`);
+    return EXIT.failed;
+  }
+}
+
+if (require.main === module) {
+  void run(process.argv.slice(2)).then((c) => {
+    process.exitCode = c;
+  });
+}
