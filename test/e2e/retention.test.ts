@@ -1,3 +1,5 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { Harness, accepted } from '../support/harness';
 import { callRecorded, complaint, enquiry } from '../support/events';
 
@@ -10,8 +12,9 @@ afterEach(() => h.close());
 test('a Newark & Sherwood call recording is deleted from the files store and the HTTP provider 40 days after recording, and not before', async () => {
   const at = '2026-01-05T09:00:00Z';
   const locations = [
-    { store: '8x8', locator: 'REC-20260105-0001' },
-    { store: 'recordings-files', locator: '2026/01/REC-20260105-0001.wav' },
+    // vendors often name recordings after the caller: the locators are personal data here
+    { store: '8x8', locator: 'calls-07700900123-0001' },
+    { store: 'recordings-files', locator: '2026/01/07700900123-0001.wav' },
   ];
   for (const l of locations) await h.place('newark-sherwood', l.store, l.locator);
   const { recordId } = accepted((await h.ingest([callRecorded('newark-sherwood', 'REC-20260105-0001', at, locations)]))[0]);
@@ -36,10 +39,14 @@ test('a Newark & Sherwood call recording is deleted from the files store and the
     ['recordings-files', 'deleted'],
   ]);
   // proof stays, personal data does not: the record keeps no locators and the log no sealed payload
-  expect(JSON.stringify(after.record)).not.toContain('REC-20260105-0001');
+  expect(JSON.stringify(after.record)).not.toContain('07700900123');
   expect((await h.rt.store.bus.eventsOfRecord(recordId)).every((e) => e.sealed === null)).toBe(true);
   const trail = await h.platform.audit({ targetId: recordId, limit: 50 });
   expect(trail.map((e) => e.action)).toEqual(['record.registered', 'disposal.started', 'record.disposed']);
+  // locators can embed a caller's number at some vendors: none survives in the SQLite file either
+  await h.rt.stop();
+  for (const f of readdirSync(h.dataDir)) expect({ f, found: readFileSync(join(h.dataDir, f)).includes('07700900123') }).toEqual({ f, found: false });
+  await h.restart();
 });
 
 test('a North Kesteven complaint has no due time while open and is kept until 7 years after closure', async () => {

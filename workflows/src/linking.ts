@@ -18,11 +18,14 @@ export function normalisePhone(v: string): string {
   if (d.startsWith('+')) d = d.slice(1);
   else if (d.startsWith('00')) d = d.slice(2);
   else if (d.startsWith('0')) d = `44${d.slice(1)}`;
+  // "+44 (0)1529 414155": the trunk 0 written after the country code is not dialled
+  if (d.startsWith('440')) d = `44${d.slice(3)}`;
   return d;
 }
 
 export function normaliseName(v: string): string {
-  return v.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z ]/g, ' ').replace(/\s+/g, ' ').trim();
+  // any script's letters count: folding to a-z would make every non-Latin name the same (empty) name
+  return v.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^\p{L}\p{N} ]/gu, ' ').replace(/\s+/g, ' ').trim();
 }
 
 export function normalisePostcode(v: string): string {
@@ -48,9 +51,11 @@ export function linkingKeys(ids: readonly SubjectIdentifier[]): string[] {
       case 'chat-session':
         keys.add(`chat:${id.value.trim()}`);
         break;
-      case 'name':
-        names.push(normaliseName(id.value));
+      case 'name': {
+        const n = normaliseName(id.value);
+        if (n) names.push(n);
         break;
+      }
       case 'date-of-birth':
         dobs.push(id.value.trim());
         break;

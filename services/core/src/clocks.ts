@@ -28,6 +28,7 @@ export class SimulatedClock implements AdvanceableClock {
   advance(isoDuration: string): Date {
     const now = this.now();
     const next = new Date(addDuration(now.toISOString(), isoDuration));
+    if (next.getTime() < now.getTime()) throw new RangeError(`the simulated clock only moves forward; ${isoDuration} would move it back`);
     this.offsetMs += next.getTime() - now.getTime();
     this.persist?.(this.offsetMs);
     return this.now();

@@ -134,12 +134,13 @@ export class IngestService {
       const refs: string[] = [];
       for (const g of good) {
         const hashes = linkingKeys(g.event.subject.identifiers).map((k) => this.d.master.blindIndex(g.event.controller, k));
-        const memo = `${g.event.controller}|${hashes.join(',')}`;
-        let ref = subjectOf.get(memo);
+        // an event with no linking key is a subject of its own: never share it within the batch
+        const memo = hashes.length ? `${g.event.controller}|${hashes.join(',')}` : null;
+        let ref = memo ? subjectOf.get(memo) : undefined;
         if (!ref) {
           const r = await this.d.subjects.resolve(g.event.controller, hashes, newId('subj'), now);
           ref = r.ref;
-          subjectOf.set(memo, ref);
+          if (memo) subjectOf.set(memo, ref);
           if (r.conflicts.length) {
             conflicts.push({
               actor: 'ingest',

@@ -128,7 +128,7 @@ export class PlatformService implements Platform {
     const [stats, open, latest, head] = await Promise.all([
       this.p.registry.stats(now.toISOString(), soon),
       this.p.deadLetters.count('open'),
-      this.deadLetters({ status: 'open', limit: 10 }),
+      this.p.deadLetters.list({ status: 'open', limit: 10, newestFirst: true }).then((ds) => Promise.all(ds.map((d) => this.view(d)))),
       this.p.audit.head(),
     ]);
     return {

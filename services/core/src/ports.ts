@@ -64,7 +64,11 @@ export interface EventBus {
   seek(group: string, to: { offset: number } | { time: string }): Promise<{ offset: number }>;
   /** events of one record (for disposal of the log's copy and, later, access requests) */
   eventsOfRecord(recordId: string): Promise<StoredEvent[]>;
-  /** removes the sealed personal section of a record's events; metadata stays as proof */
+  /**
+   * removes the sealed personal section of a record's events and blanks their locators (which may
+   * embed a phone number or a name); the rest of the metadata stays as proof. Returns how many
+   * events still had a sealed section.
+   */
   purgeRecord(recordId: string): Promise<number>;
   head(): Promise<number>;
 }
@@ -152,7 +156,7 @@ export interface DeletionTasks {
   ready(nowIso: string, limit: number): Promise<DeletionTask[]>;
   ofRecords(recordIds: string[]): Promise<DeletionTask[]>;
   update(tasks: DeletionTask[], audit: AuditInput[], atIso: string): Promise<void>;
-  /** marks records disposed (with their receipts) */
+  /** marks records disposed (with their receipts) and forgets their tasks' locators */
   complete(records: RecordState[], audit: AuditInput[], atIso: string): Promise<void>;
   failed(limit: number): Promise<DeletionTask[]>;
 }
@@ -174,7 +178,8 @@ export interface DeadLetter {
 }
 export interface DeadLetterStore {
   add(entries: DeadLetter[]): Promise<void>;
-  list(q: { status?: DeadLetter['status']; limit: number; afterId?: string }): Promise<DeadLetter[]>;
+  /** oldest first (paging with afterId), or newest first */
+  list(q: { status?: DeadLetter['status']; limit: number; afterId?: string; newestFirst?: boolean }): Promise<DeadLetter[]>;
   get(id: string): Promise<DeadLetter | undefined>;
   update(entry: DeadLetter): Promise<void>;
   count(status: DeadLetter['status']): Promise<number>;

@@ -24,8 +24,11 @@ export class Projector {
     const prev = await this.d.registry.get([...new Set(events.map((e) => e.recordId))]);
     const changed = new Map<string, RecordState>();
     const audit: AuditInput[] = [];
-    for (const e of events) this.apply(e, prev, changed, audit);
+    const purge = new Set<string>();
+    for (const e of events) this.apply(e, prev, changed, audit, purge);
     await this.d.registry.save([...changed.values()], audit, now);
+    // a late event for a record already disposed brought personal data back into the log: take it out again
+    for (const id of purge) await this.d.bus.purgeRecord(id);
     await this.d.bus.commit(this.group, events[events.length - 1]!.offset!);
     return events.length;
   }
@@ -36,7 +39,7 @@ export class Projector {
     return n;
   }
 
-  private apply(e: StoredEvent, prev: Map<string, RecordState>, changed: Map<string, RecordState>, audit: AuditInput[]) {
+  private apply(e: StoredEvent, prev: Map<string, RecordState>, changed: Map<string, RecordState>, audit: AuditInput[], purge: Set<string>) {
     const loaded = this.d.book.pack(e.controller);
     const category = this.d.book.category(e.controller, e.category);
     const current = changed.get(e.recordId) ?? prev.get(e.recordId);
@@ -51,8 +54,9 @@ export class Projector {
     }
     const decision = applyEvent(current, { ...e, offset: e.offset! }, { packId: loaded.pack.id, packVersion: loaded.pack.version, category });
     if (decision.kind === 'ignored') {
-      if (current && current.status !== 'active') {
-        audit.push({ actor: 'lifecycle', action: 'event.ignored', target: { kind: 'record', id: e.recordId }, reason: decision.reason, policyVersion: current.policyVersion, details: { eventId: e.eventId } });
+      if (current && current.status !== 'active' && e.offset! > current.lastOffset) {
+        purge.add(e.recordId);
+        audit.push({ actor: 'lifecycle', action: 'event.ignored', target: { kind: 'record', id: e.recordId }, reason: `${decision.reason}; its sealed copy is purged from the log`, policyVersion: current.policyVersion, details: { eventId: e.eventId } });
       }
       return;
     }

@@ -133,7 +133,18 @@ export class EmbeddedStore {
     const setCommitted = db.prepare(`INSERT INTO consumer_offsets(grp, committed) VALUES (?, ?) ON CONFLICT(grp) DO UPDATE SET committed = excluded.committed`);
     const after = db.prepare(`SELECT offset, meta, sealed FROM event_log WHERE offset > ? ORDER BY offset LIMIT ?`);
     const ofRecord = db.prepare(`SELECT offset, meta, sealed FROM event_log WHERE record_id = ? ORDER BY offset`);
-    const purge = db.prepare(`UPDATE event_log SET sealed = NULL WHERE record_id = ? AND sealed IS NOT NULL`);
+    const sealedOf = db.prepare(`SELECT COUNT(*) AS n FROM event_log WHERE record_id = ? AND sealed IS NOT NULL`);
+    const metasOf = db.prepare(`SELECT offset, meta FROM event_log WHERE record_id = ?`);
+    const rewrite = db.prepare(`UPDATE event_log SET sealed = NULL, meta = ? WHERE offset = ?`);
+    const purge = db.transaction((recordId: string) => {
+      const n = (sealedOf.get(recordId) as { n: number }).n;
+      for (const r of metasOf.all(recordId) as Array<{ offset: number; meta: string }>) {
+        const meta = JSON.parse(r.meta) as StoredEvent;
+        meta.locations = meta.locations.map((l) => ({ store: l.store, locator: '[disposed]' }));
+        rewrite.run(JSON.stringify(meta), r.offset);
+      }
+      return n;
+    });
     const head = db.prepare(`SELECT COALESCE(MAX(offset), 0) AS h FROM event_log`);
     const firstAt = db.prepare(`SELECT MIN(offset) AS o FROM event_log WHERE appended_at >= ?`);
     const toEvent = (r: { offset: number; meta: string; sealed: string | null }): StoredEvent => ({
@@ -164,7 +175,7 @@ export class EmbeddedStore {
         return { offset };
       },
       eventsOfRecord: async (recordId) => (ofRecord.all(recordId) as Array<{ offset: number; meta: string; sealed: string | null }>).map(toEvent),
-      purgeRecord: async (recordId) => purge.run(recordId).changes,
+      purgeRecord: async (recordId) => purge(recordId),
       head: async () => (head.get() as { h: number }).h,
     };
   }
@@ -282,8 +293,10 @@ export class EmbeddedStore {
       for (const t of tasks) update.run(t.status, t.nextAttemptAt, JSON.stringify(t), t.taskId);
       this.audit.appendSync(audit, at);
     });
+    const forget = db.prepare(`UPDATE deletion_tasks SET task = json_set(task, '$.locator', '[disposed]') WHERE record_id = ?`);
     const complete = db.transaction((records: RecordState[], audit: AuditInput[], at: string) => {
       this.saveRecordsSync(records);
+      for (const r of records) forget.run(r.id);
       this.audit.appendSync(audit, at);
     });
     return {
@@ -307,10 +320,13 @@ export class EmbeddedStore {
     return {
       add: async (entries) => add(entries),
       list: async (q) => {
-        const afterN = q.afterId ? ((db.prepare(`SELECT n FROM dead_letters WHERE id = ?`).get(q.afterId) as { n: number } | undefined)?.n ?? 0) : 0;
+        const afterN = q.afterId ? ((db.prepare(`SELECT n FROM dead_letters WHERE id = ?`).get(q.afterId) as { n: number } | undefined)?.n ?? null) : null;
+        const cmp = q.newestFirst ? '<' : '>';
+        const order = q.newestFirst ? 'DESC' : 'ASC';
+        const bound = afterN ?? (q.newestFirst ? Number.MAX_SAFE_INTEGER : 0);
         const rows = q.status
-          ? db.prepare(`SELECT entry FROM dead_letters WHERE status = ? AND n > ? ORDER BY n LIMIT ?`).all(q.status, afterN, q.limit)
-          : db.prepare(`SELECT entry FROM dead_letters WHERE n > ? ORDER BY n LIMIT ?`).all(afterN, q.limit);
+          ? db.prepare(`SELECT entry FROM dead_letters WHERE status = ? AND n ${cmp} ? ORDER BY n ${order} LIMIT ?`).all(q.status, bound, q.limit)
+          : db.prepare(`SELECT entry FROM dead_letters WHERE n ${cmp} ? ORDER BY n ${order} LIMIT ?`).all(bound, q.limit);
         return (rows as Array<{ entry: string }>).map((r) => JSON.parse(r.entry) as DeadLetter);
       },
       get: async (id) => {
