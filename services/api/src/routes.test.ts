@@ -182,6 +182,18 @@ describe('clock and sweep, clock not simulated', () => {
     const res = await app.inject({ method: 'POST', url: '/v1/sweep', headers: as(tokens.operator) });
     expect(res.json()).toMatchObject({ disposed: 0, at: platform.clock.now().toISOString() });
   });
+
+  it('replays from an offset for an operator, and wants exactly one starting point', async () => {
+    await app.inject({ method: 'POST', url: '/v1/events', headers: as(tokens.service), payload: [sampleEvent(), sampleEvent()] });
+    const ok = await app.inject({ method: 'POST', url: '/v1/replay', headers: as(tokens.operator), payload: { fromOffset: 1 } });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toEqual({ fromOffset: 1, replayed: 2, head: 2 });
+    const both = await app.inject({ method: 'POST', url: '/v1/replay', headers: as(tokens.operator), payload: { fromOffset: 1, fromTime: '2026-01-01T00:00:00Z' } });
+    expect(both.statusCode).toBe(400);
+    expect(JSON.stringify(both.json())).toContain('exactly one of fromOffset or fromTime');
+    const dpo = await app.inject({ method: 'POST', url: '/v1/replay', headers: as(tokens.dpo), payload: { fromOffset: 1 } });
+    expect(dpo.statusCode).toBe(403);
+  });
 });
 
 describe('clock, simulated', () => {

@@ -8,7 +8,7 @@
  * RecordState cannot silently vanish from the API (or a field removed make every response a 500).
  */
 import { DataCategory, EventEnvelope, IsoDuration, LawfulBasis, RETENTION_TRIGGERS } from '@custodian/contracts';
-import type { AuditEntry, AuditVerification, DeadLetterView, DeletionTask, IngestResult, RecordView, SweepReport } from '@custodian/core';
+import type { AuditEntry, AuditVerification, DeadLetterView, DeletionTask, IngestResult, RecordView, ReplayReport, SweepReport } from '@custodian/core';
 import type { Explanation, RecordState } from '@custodian/workflows';
 import { z } from 'zod';
 
@@ -272,6 +272,19 @@ export const SweepReportSchema = component(
 
 export const ClockView = z.object({ now: iso(), simulated: z.boolean() });
 
+export const ReplayBody = z
+  .strictObject({
+    fromOffset: described(z.number().int().min(1).optional(), 'replay from this log offset (1 = the beginning)'),
+    fromTime: described(z.iso.datetime({ offset: true }).optional(), 'replay from the first event appended at or after this time'),
+  })
+  .refine((b) => (b.fromOffset === undefined) !== (b.fromTime === undefined), { message: 'give exactly one of fromOffset or fromTime', path: ['fromOffset'] });
+
+export const ReplayReportSchema = component(
+  'ReplayReport',
+  z.object({ fromOffset: z.number().int(), replayed: z.number().int(), head: z.number().int() }),
+  'What a replay of the event log into the registry re-read.',
+);
+
 /** A simulated clock goes forward in calendar units; a hundred years is beyond any retention period. */
 const MAX_ADVANCE_DAYS = 100 * 366;
 export const AdvanceBody = z.strictObject({
@@ -309,4 +322,5 @@ export type DriftChecks = [
   Expect<Same<z.output<typeof AuditEntrySchema>, AuditEntry>>,
   Expect<Same<z.output<typeof AuditVerificationSchema>, AuditVerification>>,
   Expect<Same<z.output<typeof SweepReportSchema>, SweepReport>>,
+  Expect<Same<z.output<typeof ReplayReportSchema>, ReplayReport>>,
 ];

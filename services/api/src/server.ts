@@ -42,6 +42,8 @@ import {
   SubjectParams,
   SubjectRecords,
   SweepReportSchema,
+  ReplayBody,
+  ReplayReportSchema,
 } from './schemas';
 import { renderStatusPage } from './status-page';
 
@@ -215,6 +217,12 @@ function routes(platform: Platform): FastifyPluginAsync {
     {
       const a = access(['operator'], 'Dispose of what is due now', 'operations');
       app.post('/v1/sweep', { config: a.config, schema: { ...doc(a), response: { 200: SweepReportSchema, ...AUTH_ERRORS } } }, async () => platform.sweep());
+    }
+    {
+      const a = access(['operator'], 'Replay the event log into the registry from an offset or a time (idempotent)', 'operations');
+      app.post('/v1/replay', { config: a.config, schema: { ...doc(a), body: ReplayBody, response: { 200: ReplayReportSchema, ...INPUT_ERRORS } } }, async (req) =>
+        platform.replay(req.body.fromOffset !== undefined ? { offset: req.body.fromOffset } : { time: req.body.fromTime! }, actor(req)),
+      );
     }
     {
       const a = access(['dpo', 'operator', 'auditor'], 'Status page (HTML)', 'meta');

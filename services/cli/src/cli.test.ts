@@ -127,6 +127,16 @@ describe('clock advance', () => {
   });
 });
 
+describe('replay', () => {
+  it('replays from an offset, and refuses to guess when given no starting point', async () => {
+    await serve(true);
+    expect(await run(['--url', url, '--token', tokens.operator, 'replay', '--from-offset', '1'], io())).toBe(0);
+    expect(out).toMatch(/^Replayed \d+ event\(s\) from offset 1/);
+    expect(await run(['--url', url, '--token', tokens.operator, 'replay'], io())).toBe(2);
+    expect(err).toContain('exactly one of --from-offset or --from-time');
+  });
+});
+
 describe('audit verify', () => {
   beforeEach(() => serve(false));
 

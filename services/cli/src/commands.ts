@@ -168,6 +168,18 @@ export async function clockAdvanceCommand(ctx: Ctx, by: string): Promise<number>
   return EXIT.ok;
 }
 
+export async function replayCommand(ctx: Ctx, from: { offset?: string; time?: string }): Promise<number> {
+  if ((from.offset === undefined) === (from.time === undefined)) {
+    ctx.io.err('replay: give exactly one of --from-offset or --from-time\n');
+    return EXIT.failed;
+  }
+  const body = from.offset !== undefined ? { fromOffset: Number(from.offset) } : { fromTime: from.time };
+  const r = await ctx.api.post<{ fromOffset: number; replayed: number; head: number }>('/v1/replay', body);
+  if (ctx.json) return printJson(ctx, r);
+  ctx.io.out(`Replayed ${r.replayed} event(s) from offset ${r.fromOffset} to ${r.head}; records already up to date were left as they were\n`);
+  return EXIT.ok;
+}
+
 export async function sweepCommand(ctx: Ctx): Promise<number> {
   const s = await ctx.api.post<SweepReport>('/v1/sweep');
   if (ctx.json) return printJson(ctx, s);

@@ -15,6 +15,7 @@ import {
   recordCommand,
   subjectCommand,
   sweepCommand,
+  replayCommand,
 } from './commands';
 import { EXIT, processIo, type Ctx, type Io } from './io';
 import { publish } from './publish';
@@ -133,6 +134,15 @@ export async function run(args: string[], io: Io = processIo()): Promise<number>
     .argument('<duration>', 'ISO 8601 duration, e.g. P40D or P7Y')
     .action(async (by: string, _o: unknown, cmd: Command) => {
       code = await clockAdvanceCommand(ctx(cmd, ['operator', 'dpo']), by);
+    });
+
+  program
+    .command('replay')
+    .description('re-read the event log into the registry (idempotent)')
+    .option('--from-offset <n>', 'log offset to start at (1 = the beginning)')
+    .option('--from-time <iso>', 'start at the first event appended at or after this time')
+    .action(async (o: { fromOffset?: string; fromTime?: string }, cmd: Command) => {
+      code = await replayCommand(ctx(cmd, ['operator']), { offset: o.fromOffset, time: o.fromTime });
     });
 
   program

@@ -2,9 +2,9 @@ import { explainRecord, type RecordState } from '@custodian/workflows';
 import { KeyShreddedError, type Sealer } from './crypto';
 import { DisposalService } from './disposal';
 import { IngestService } from './ingest';
-import { ClockNotSimulatedError, NotFoundError, type DeadLetterView, type IngestResult, type Overview, type Platform, type RecordView, type SweepReport } from './platform';
+import { ClockNotSimulatedError, NotFoundError, type DeadLetterView, type IngestResult, type Overview, type Platform, type RecordView, type ReplayReport, type SweepReport } from './platform';
 import type { PolicyBook } from './policy-packs';
-import { Projector } from './projector';
+import { LIFECYCLE_GROUP, Projector } from './projector';
 import { Serial } from './serial';
 import { isAdvanceable } from './clocks';
 import type { ApiTokens, AuditEntry, AuditLog, Clock, ConnectorDirectory, DeadLetter, DeadLetterStore, DeletionTasks, EventBus, Registry, SubjectIndex } from './ports';
@@ -120,6 +120,19 @@ export class PlatformService implements Platform {
 
   sweep(): Promise<SweepReport> {
     return this.lifecycle.run(() => this.disposal.sweep());
+  }
+
+  replay(from: { offset: number } | { time: string }, actor: string): Promise<ReplayReport> {
+    return this.lifecycle.run(async () => {
+      const { offset } = await this.p.bus.seek(LIFECYCLE_GROUP, from);
+      const replayed = await this.projector.drain();
+      const head = await this.p.bus.head();
+      await this.p.audit.append(
+        [{ actor, action: 'log.replayed', target: { kind: 'system', id: 'event-log' }, reason: 'offset' in from ? `replay from offset ${from.offset}` : `replay from ${from.time}`, details: { fromOffset: offset, replayed, head } }],
+        this.clock.now().toISOString(),
+      );
+      return { fromOffset: offset, replayed, head };
+    });
   }
 
   async overview(): Promise<Overview> {

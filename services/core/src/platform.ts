@@ -30,6 +30,14 @@ export interface SweepReport {
   tasksFailed: number;
 }
 
+export interface ReplayReport {
+  /** the first offset re-read */
+  fromOffset: number;
+  /** events re-read up to the head of the log */
+  replayed: number;
+  head: number;
+}
+
 export interface Overview {
   now: string;
   simulatedClock: boolean;
@@ -64,5 +72,10 @@ export interface Platform {
   /** throws ClockNotSimulatedError unless the simulated clock is on; runs a sweep at the new time */
   advanceClock(by: string, actor: string): Promise<{ now: string; sweep: SweepReport }>;
   sweep(): Promise<SweepReport>;
+  /**
+   * operators' replay: re-reads the log into the registry from an offset or a time. Idempotent —
+   * decisions ignore offsets a record has already seen, and disposed records stay disposed.
+   */
+  replay(from: { offset: number } | { time: string }, actor: string): Promise<ReplayReport>;
   overview(): Promise<Overview>;
 }

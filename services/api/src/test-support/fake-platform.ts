@@ -28,6 +28,7 @@ import {
   type Overview,
   type Platform,
   type RecordView,
+  type ReplayReport,
   type SweepReport,
 } from '@custodian/core';
 import { addDuration, applyEvent, decideDisposal, disposedRecord, explainRecord, type PolicyRef, type RecordState } from '@custodian/workflows';
@@ -259,6 +260,13 @@ export class FakePlatform implements Platform {
     this.clock.advance(by);
     this.appendAudit([{ actor, action: 'clock.advanced', target: { kind: 'clock', id: 'clock' }, reason: `advanced by ${by}` }]);
     return { now: this.nowIso(), sweep: await this.sweep() };
+  }
+
+  /** the fake applies events at ingest, so a replay re-reads nothing new: it only reports the range */
+  async replay(from: { offset: number } | { time: string }, actor: string): Promise<ReplayReport> {
+    const fromOffset = 'offset' in from ? Math.max(1, from.offset) : 1;
+    this.appendAudit([{ actor, action: 'log.replayed', target: { kind: 'system', id: 'event-log' }, reason: 'replay' }]);
+    return { fromOffset, replayed: Math.max(0, this.offset - fromOffset + 1), head: this.offset };
   }
 
   async sweep(): Promise<SweepReport> {
