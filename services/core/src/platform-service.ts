@@ -118,6 +118,14 @@ export class PlatformService implements Platform {
     return { now, sweep: await this.sweep() };
   }
 
+  /** when the platform next has something to do by itself: a record falling due or a deletion to retry */
+  async nextWakeAt(): Promise<string | null> {
+    const [due, retry] = await Promise.all([this.p.registry.nextDueAt(), this.p.tasks.nextAttemptAt()]);
+    if (due === null) return retry;
+    if (retry === null) return due;
+    return due < retry ? due : retry;
+  }
+
   sweep(): Promise<SweepReport> {
     return this.lifecycle.run(() => this.disposal.sweep());
   }

@@ -132,6 +132,8 @@ export interface Registry {
   due(nowIso: string, limit: number): Promise<RecordState[]>;
   /** records left mid-disposal (after a crash) */
   disposing(limit: number): Promise<RecordState[]>;
+  /** the earliest due time of an active record: with nextAttemptAt, the durable timers a runtime wakes on */
+  nextDueAt(): Promise<string | null>;
   stats(nowIso: string, dueWithinIso: string): Promise<RegistryStats>;
 }
 
@@ -159,6 +161,8 @@ export interface DeletionTasks {
   /** marks records disposed (with their receipts) and forgets their tasks' locators */
   complete(records: RecordState[], audit: AuditInput[], atIso: string): Promise<void>;
   failed(limit: number): Promise<DeletionTask[]>;
+  /** the earliest time a pending task may be tried again */
+  nextAttemptAt(): Promise<string | null>;
 }
 
 export interface DeadLetter {

@@ -87,3 +87,39 @@ test('a duplicate event has no second effect and a bad one is dead-lettered with
   const rejected = results[2]!;
   expect(rejected.status === 'rejected' && rejected.reasons.map((r) => r.path)).toEqual(['category']);
 });
+
+describe('the running sweep wakes on its durable timers', () => {
+  let live: EmbeddedRuntime;
+  let liveDir: string;
+  afterEach(async () => {
+    await live.stop();
+    rmSync(liveDir, { recursive: true, force: true });
+  });
+
+  test('a record falling due in 1.5 s is disposed then, long before the 60 s interval; a retry-after of 1 s is honoured', async () => {
+    liveDir = mkdtempSync(join(tmpdir(), 'custodian-live-'));
+    const flaky = new MemoryConnector();
+    let refusals = 1;
+    const original = flaky.delete.bind(flaky);
+    flaky.delete = async (reqs) => (refusals-- > 0 ? reqs.map(() => ({ outcome: 'retry' as const, detail: 'HTTP 503', retryAfterMs: 1_000 })) : original(reqs));
+    const connectors: ConnectorDirectory = { find: (_c, store) => (store === '8x8' ? flaky : store === 'recordings-files' ? files : undefined) };
+    live = EmbeddedRuntime.open({ dataDir: liveDir, simulatedClock: true, connectors, masterKey: Buffer.alloc(32, 7), sweepIntervalMs: 60_000 });
+    const occurred = new Date(Date.now() - 40 * 86_400_000 + 1_500).toISOString();
+    const [res] = await live.platform.ingest([{ ...recording('w'), occurredAt: occurred }], 'test');
+    const id = res!.status === 'accepted' ? res!.recordId : '';
+    const t0 = Date.now();
+    live.start();
+    let status = '';
+    while (Date.now() - t0 < 8_000) {
+      status = (await live.platform.record(id))?.record.status ?? '';
+      if (status === 'disposed') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const took = Date.now() - t0;
+    expect(status).toBe('disposed');
+    // due at ~1.5 s, then one refusal with Retry-After 1 s: about 2.5 s in all, nowhere near 60 s
+    expect(took).toBeGreaterThanOrEqual(2_000);
+    expect(took).toBeLessThan(6_000);
+    expect(flaky.calls).toHaveLength(1);
+  });
+});

@@ -45,6 +45,7 @@ export class EmbeddedRuntime {
   readonly platform: PlatformService;
   readonly clock: Clock;
   private timers: NodeJS.Timeout[] = [];
+  private wake: NodeJS.Timeout | null = null;
   private projecting = false;
   private sweeping = false;
   private stopped = false;
@@ -83,7 +84,11 @@ export class EmbeddedRuntime {
     return new EmbeddedRuntime(store, new PolicyBook(opts.packs ?? loadPolicyPacks()), opts);
   }
 
-  /** starts the projector and the retention sweep; the sweep runs at least every sweepIntervalMs (default 10 s, well inside the 60 s promise) */
+  /**
+   * Starts the projector and the retention sweep. The sweep wakes at the next due time or retry
+   * time (both durable in the registry, so a restart picks them up), and at least every
+   * sweepIntervalMs (default 10 s) to catch what the clock or another writer changed.
+   */
   start(): this {
     const report = this.opts.onError ?? ((where, err) => console.error(`[custodian] ${where} failed:`, err instanceof Error ? err.message : err));
     const project = async () => {
@@ -97,20 +102,26 @@ export class EmbeddedRuntime {
         this.projecting = false;
       }
     };
-    const sweep = async () => {
+    const interval = this.opts.sweepIntervalMs ?? 10_000;
+    const sweep = async (): Promise<void> => {
       if (this.sweeping || this.stopped) return;
       this.sweeping = true;
+      let next: string | null = null;
       try {
         await this.platform.project();
         await this.platform.sweep();
+        next = await this.platform.nextWakeAt();
       } catch (e) {
         report('retention sweep', e);
       } finally {
         this.sweeping = false;
       }
+      if (this.stopped) return;
+      const delay = next === null ? interval : Math.min(interval, Math.max(0, Date.parse(next) - this.clock.now().getTime()));
+      if (this.wake) clearTimeout(this.wake);
+      this.wake = setTimeout(() => void sweep(), delay);
     };
     this.timers.push(setInterval(project, this.opts.projectIntervalMs ?? 200));
-    this.timers.push(setInterval(sweep, this.opts.sweepIntervalMs ?? 10_000));
     void sweep();
     return this;
   }
@@ -119,6 +130,7 @@ export class EmbeddedRuntime {
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    if (this.wake) clearTimeout(this.wake);
     // let a running projection or sweep finish its transaction before the file closes
     await this.platform.project().catch(() => undefined);
     this.store.close();

@@ -266,6 +266,7 @@ export class EmbeddedStore {
       bySubject: async (ref, limit) => parse(bySubject.all(ref, limit)),
       due: async (now, limit) => parse(due.all(now, limit)),
       disposing: async (limit) => parse(disposing.all(limit)),
+      nextDueAt: async () => (db.prepare(`SELECT MIN(due_at) AS t FROM records WHERE status = 'active' AND due_at IS NOT NULL`).get() as { t: string | null }).t,
       stats: async (now, soon): Promise<RegistryStats> => ({
         byControllerCategoryStatus: db.prepare(`SELECT controller, category, status, COUNT(*) AS count FROM records GROUP BY controller, category, status ORDER BY controller, category, status`).all() as RegistryStats['byControllerCategoryStatus'],
         dueSoon: parse(db.prepare(`SELECT state FROM records WHERE status = 'active' AND due_at IS NOT NULL AND due_at <= ? ORDER BY due_at LIMIT 20`).all(soon)),
@@ -306,6 +307,7 @@ export class EmbeddedStore {
       update: async (t, a, at) => upd(t, a, at),
       complete: async (r, a, at) => complete(r, a, at),
       failed: async (limit) => parse(failed.all(limit)),
+      nextAttemptAt: async () => (db.prepare(`SELECT MIN(next_attempt_at) AS t FROM deletion_tasks WHERE status = 'pending'`).get() as { t: string | null }).t,
     };
   }
 

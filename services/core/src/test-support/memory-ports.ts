@@ -202,6 +202,10 @@ export class MemoryRegistry implements Registry {
   async due(nowIso: string, limit: number): Promise<RecordState[]> {
     return copy(this.dueBy(nowIso).slice(0, limit));
   }
+  async nextDueAt(): Promise<string | null> {
+    const ds = [...this.records.values()].filter((r) => r.status === 'active' && r.dueAt !== null).map((r) => r.dueAt!).sort();
+    return ds[0] ?? null;
+  }
   async disposing(limit: number): Promise<RecordState[]> {
     return copy([...this.records.values()].filter((r) => r.status === 'disposing').slice(0, limit));
   }
@@ -256,6 +260,10 @@ export class MemoryDeletionTasks implements DeletionTasks {
     const done = new Set(records.map((r) => r.id));
     for (const t of this.tasks.values()) if (done.has(t.recordId)) t.locator = '[disposed]';
     await this.audit.append(audit, atIso);
+  }
+  async nextAttemptAt(): Promise<string | null> {
+    const ts = [...this.tasks.values()].filter((t) => t.status === 'pending').map((t) => t.nextAttemptAt).sort();
+    return ts[0] ?? null;
   }
   async failed(limit: number): Promise<DeletionTask[]> {
     return copy([...this.tasks.values()].filter((t) => t.status === 'failed').slice(0, limit));
