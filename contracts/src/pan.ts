@@ -63,6 +63,13 @@ export interface PanMatch {
 export function findPans(text: string): PanMatch[] {
   const out: PanMatch[] = [];
   if (text.length < 12) return out;
+  // most strings (names, summaries) hold few digits: count before running the pattern
+  let digitCount = 0;
+  for (let i = 0; i < text.length && digitCount < 12; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) digitCount++;
+  }
+  if (digitCount < 12) return out;
   for (const m of text.matchAll(CANDIDATE)) {
     const raw = m[0];
     const base = m.index ?? 0;

@@ -131,3 +131,21 @@ describe('financialYearEnd (UK, Europe/London)', () => {
     );
   });
 });
+
+describe('agreement with luxon (the reference the hand-written arithmetic replaced)', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { DateTime, Duration } = require('luxon') as typeof import('luxon');
+  it('addDuration gives luxon’s answer for any instant and Y/M/W/D/H duration (property)', () => {
+    const inst = fc.integer({ min: Date.parse('1970-01-01T00:00:00Z'), max: Date.parse('2099-12-31T23:59:59Z') });
+    const part = (u: string, max: number) => fc.option(fc.integer({ min: 0, max }).map((n) => `${n}${u}`), { nil: '' });
+    const dur = fc.tuple(part('Y', 120), part('M', 40), part('W', 60), part('D', 400), part('H', 48)).map(([y, m, w, d, h]) => `P${y}${m}${w}${d}${h ? `T${h}` : ''}`).filter((d) => d !== 'P');
+    fc.assert(
+      fc.property(inst, dur, (ms, d) => {
+        const at = new Date(ms).toISOString();
+        const expected = DateTime.fromISO(at, { zone: 'utc' }).plus(Duration.fromISO(d)).toUTC().toISO();
+        expect(addDuration(at, d)).toBe(expected);
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+});

@@ -9,12 +9,11 @@ export class EventLogConnector implements DeletionConnector {
   readonly retry = DEFAULT_RETRY;
   constructor(private readonly bus: EventBus) {}
   async delete(requests: DeletionRequest[]): Promise<DeletionResult[]> {
-    const out: DeletionResult[] = [];
-    for (const r of requests) {
-      const n = await this.bus.purgeRecord(r.recordId);
-      out.push(n ? { outcome: 'deleted', detail: `sealed sections of ${n} event(s) purged` } : { outcome: 'absent', detail: 'nothing sealed left in the log' });
-    }
-    return out;
+    const purged = await this.bus.purgeRecords(requests.map((r) => r.recordId));
+    return requests.map((r) => {
+      const n = purged.get(r.recordId) ?? 0;
+      return n ? { outcome: 'deleted', detail: `sealed sections of ${n} event(s) purged` } : { outcome: 'absent', detail: 'nothing sealed left in the log' };
+    });
   }
 }
 
@@ -53,15 +52,18 @@ export class DisposalService {
 
   async sweep(): Promise<SweepReport> {
     const report: SweepReport = { at: this.d.clock.now().toISOString(), started: 0, disposed: 0, tasksRun: 0, tasksFailed: 0 };
-    // records left `disposing` by a crash or by waiting tasks are looked at again every sweep
+    // records a crash left `disposing` with every task done are completed first
+    const left = await this.d.registry.disposing(this.opts.batch * 4);
+    report.disposed += await this.completeFinished(left, this.d.clock.now().toISOString());
     for (let round = 0; round < this.opts.maxRounds; round++) {
       const now = this.d.clock.now().toISOString();
       const due = await this.d.registry.due(now, this.opts.batch);
       if (due.length) report.started += await this.begin(due, now);
-      const ran = await this.runReady(now, report);
-      const disposed = await this.completeFinished(now);
+      const touched = await this.runReady(now, report);
+      // only records whose tasks finished this round can have become complete
+      const disposed = touched.size ? await this.completeFinished([...(await this.d.registry.get([...touched])).values()], now) : 0;
       report.disposed += disposed;
-      if (!due.length && !ran && !disposed) break;
+      if (!due.length && !touched.size && !disposed) break;
     }
     return report;
   }
@@ -90,9 +92,11 @@ export class DisposalService {
     return records.length;
   }
 
-  private async runReady(now: string, report: SweepReport): Promise<number> {
+  /** runs the tasks whose time has come; returns the records with a task that finished */
+  private async runReady(now: string, report: SweepReport): Promise<Set<string>> {
+    const touched = new Set<string>();
     const ready = await this.d.tasks.ready(now, this.opts.batch * 4);
-    if (!ready.length) return 0;
+    if (!ready.length) return touched;
     const groups = new Map<string, DeletionTask[]>();
     for (const t of ready) {
       const k = `${t.controller}\u0000${t.store}`;
@@ -118,6 +122,7 @@ export class DisposalService {
           if (res.outcome === 'deleted' || res.outcome === 'absent') {
             const receipt: Receipt = { store: t.store, outcome: res.outcome, at, detail: res.detail, ...(res.reference ? { reference: res.reference } : {}) };
             updated.push({ ...t, attempts, status: 'done', receipt, lastError: null });
+            touched.add(t.recordId);
             return;
           }
           const delay = res.outcome === 'retry' ? nextAttemptDelay(attempts, connector?.retry ?? DEFAULT_RETRY, res.retryAfterMs, randomInt(1_000_000) / 1_000_000) : null;
@@ -139,15 +144,19 @@ export class DisposalService {
     );
     report.tasksRun += updated.length;
     await this.d.tasks.update(updated, audit, this.d.clock.now().toISOString());
-    return updated.length;
+    return touched;
   }
 
-  private async completeFinished(now: string): Promise<number> {
-    const records = await this.d.registry.disposing(this.opts.batch * 4);
+  private async completeFinished(candidates: RecordState[], now: string): Promise<number> {
+    const records = candidates.filter((r) => r.status === 'disposing');
     if (!records.length) return 0;
     const tasks = await this.d.tasks.ofRecords(records.map((r) => r.id));
     const byRecord = new Map<string, DeletionTask[]>();
-    for (const t of tasks) byRecord.set(t.recordId, [...(byRecord.get(t.recordId) ?? []), t]);
+    for (const t of tasks) {
+      const list = byRecord.get(t.recordId);
+      if (list) list.push(t);
+      else byRecord.set(t.recordId, [t]);
+    }
     const done: RecordState[] = [];
     const audit: AuditInput[] = [];
     for (const r of records) {

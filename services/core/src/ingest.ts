@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { EventEnvelope, fieldErrors, lifecycleFacts, redactPans, type FieldError, type PanFinding } from '@custodian/contracts';
 import { linkingKeys } from '@custodian/workflows';
-import type { MasterKey, Sealer } from './crypto';
+import { random, type MasterKey, type Sealer } from './crypto';
 import type { IngestResult } from './platform';
 import type { PolicyBook } from './policy-packs';
 import type { AuditInput, AuditLog, Clock, DeadLetter, DeadLetterStore, EventBus, StoredEvent, SubjectIndex } from './ports';
@@ -17,7 +16,7 @@ export interface IngestDeps {
   audit: AuditLog;
 }
 
-const newId = (prefix: string) => `${prefix}_${randomBytes(12).toString('base64url')}`;
+const newId = (prefix: string) => `${prefix}_${random(12).toString('base64url')}`;
 
 function peek(raw: unknown, key: string): string | null {
   if (raw && typeof raw === 'object' && !Array.isArray(raw)) {
@@ -128,31 +127,30 @@ export class IngestService {
     }
 
     if (good.length) {
-      // subject resolution: one blind-index lookup per distinct identifier set in the batch
-      const subjectOf = new Map<string, string>();
-      const conflicts: AuditInput[] = [];
-      const refs: string[] = [];
-      for (const g of good) {
+      // subject resolution: one request per distinct identifier set, all of the batch in one unit
+      const requestOf = new Map<string, number>();
+      const requests: Array<{ controller: string; hashes: string[]; newRef: string }> = [];
+      const requestIndex = good.map((g) => {
         const hashes = linkingKeys(g.event.subject.identifiers).map((k) => this.d.master.blindIndex(g.event.controller, k));
         // an event with no linking key is a subject of its own: never share it within the batch
         const memo = hashes.length ? `${g.event.controller}|${hashes.join(',')}` : null;
-        let ref = memo ? subjectOf.get(memo) : undefined;
-        if (!ref) {
-          const r = await this.d.subjects.resolve(g.event.controller, hashes, newId('subj'), now);
-          ref = r.ref;
-          if (memo) subjectOf.set(memo, ref);
-          if (r.conflicts.length) {
-            conflicts.push({
-              actor: 'ingest',
-              action: 'subject.link-conflict',
-              target: { kind: 'subject', id: ref },
-              reason: 'identifiers of one event matched more than one subject; linked to the earliest, left for review',
-              details: { otherSubjects: r.conflicts },
-            });
-          }
-        }
-        refs.push(ref);
-      }
+        const known = memo === null ? undefined : requestOf.get(memo);
+        if (known !== undefined) return known;
+        requests.push({ controller: g.event.controller, hashes, newRef: newId('subj') });
+        if (memo) requestOf.set(memo, requests.length - 1);
+        return requests.length - 1;
+      });
+      const resolved = await this.d.subjects.resolve(requests, now);
+      const refs = requestIndex.map((i) => resolved[i]!.ref);
+      const conflicts: AuditInput[] = resolved
+        .filter((r) => r.conflicts.length)
+        .map((r) => ({
+          actor: 'ingest',
+          action: 'subject.link-conflict',
+          target: { kind: 'subject', id: r.ref },
+          reason: 'identifiers of one event matched more than one subject; linked to the earliest, left for review',
+          details: { otherSubjects: r.conflicts },
+        }));
       const keys = await this.d.sealer.keysFor(refs.map((r) => `subj:${r}`));
       const stored: StoredEvent[] = good.map((g, i) => {
         const e = g.event;

@@ -67,15 +67,18 @@ export interface EventBus {
   /**
    * removes the sealed personal section of a record's events and blanks their locators (which may
    * embed a phone number or a name); the rest of the metadata stays as proof. Returns how many
-   * events still had a sealed section.
+   * events still had a sealed section, per record. One unit for the whole batch.
    */
-  purgeRecord(recordId: string): Promise<number>;
+  purgeRecords(recordIds: string[]): Promise<Map<string, number>>;
   head(): Promise<number>;
 }
 
 export interface KeyVault {
-  /** stores a wrapped data key; no-op if `kid` exists (returns the existing one) */
-  putIfAbsent(kid: string, wrapped: Buffer): Promise<Buffer>;
+  /**
+   * stores wrapped data keys whose kid is new, in one unit; returns what the vault holds for each kid
+   * afterwards (another writer's key if it got there first; null if that kid was destroyed)
+   */
+  putIfAbsent(entries: Array<{ kid: string; wrapped: Buffer }>): Promise<Map<string, Buffer | null>>;
   get(kids: string[]): Promise<Map<string, Buffer | null>>;
   /** crypto-shredding: the wrapped key is overwritten and can never be recovered */
   destroy(kid: string): Promise<boolean>;
@@ -83,8 +86,11 @@ export interface KeyVault {
 
 /** Keyed blind indexes from linking keys to pseudonymous subject references. */
 export interface SubjectIndex {
-  /** atomically finds the subject that owns any of the hashes, or creates one; adds the missing hashes to it */
-  resolve(controller: string, hashes: string[], newRef: string, nowIso: string): Promise<{ ref: string; created: boolean; conflicts: string[] }>;
+  /**
+   * For each request in order, in one unit: finds the subject that owns any of the hashes, or creates
+   * `newRef`; adds the missing hashes to it. Later requests see earlier ones' subjects.
+   */
+  resolve(requests: Array<{ controller: string; hashes: string[]; newRef: string }>, nowIso: string): Promise<Array<{ ref: string; created: boolean; conflicts: string[] }>>;
 }
 
 export interface AuditInput {

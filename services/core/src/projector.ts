@@ -28,7 +28,7 @@ export class Projector {
     for (const e of events) this.apply(e, prev, changed, audit, purge);
     await this.d.registry.save([...changed.values()], audit, now);
     // a late event for a record already disposed brought personal data back into the log: take it out again
-    for (const id of purge) await this.d.bus.purgeRecord(id);
+    if (purge.size) await this.d.bus.purgeRecords([...purge]);
     await this.d.bus.commit(this.group, events[events.length - 1]!.offset!);
     return events.length;
   }

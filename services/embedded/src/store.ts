@@ -136,14 +136,17 @@ export class EmbeddedStore {
     const sealedOf = db.prepare(`SELECT COUNT(*) AS n FROM event_log WHERE record_id = ? AND sealed IS NOT NULL`);
     const metasOf = db.prepare(`SELECT offset, meta FROM event_log WHERE record_id = ?`);
     const rewrite = db.prepare(`UPDATE event_log SET sealed = NULL, meta = ? WHERE offset = ?`);
-    const purge = db.transaction((recordId: string) => {
-      const n = (sealedOf.get(recordId) as { n: number }).n;
-      for (const r of metasOf.all(recordId) as Array<{ offset: number; meta: string }>) {
-        const meta = JSON.parse(r.meta) as StoredEvent;
-        meta.locations = meta.locations.map((l) => ({ store: l.store, locator: '[disposed]' }));
-        rewrite.run(JSON.stringify(meta), r.offset);
+    const purge = db.transaction((recordIds: string[]) => {
+      const out = new Map<string, number>();
+      for (const recordId of recordIds) {
+        out.set(recordId, (sealedOf.get(recordId) as { n: number }).n);
+        for (const r of metasOf.all(recordId) as Array<{ offset: number; meta: string }>) {
+          const meta = JSON.parse(r.meta) as StoredEvent;
+          meta.locations = meta.locations.map((l) => ({ store: l.store, locator: '[disposed]' }));
+          rewrite.run(JSON.stringify(meta), r.offset);
+        }
       }
-      return n;
+      return out;
     });
     const head = db.prepare(`SELECT COALESCE(MAX(offset), 0) AS h FROM event_log`);
     const firstAt = db.prepare(`SELECT MIN(offset) AS o FROM event_log WHERE appended_at >= ?`);
@@ -175,7 +178,7 @@ export class EmbeddedStore {
         return { offset };
       },
       eventsOfRecord: async (recordId) => (ofRecord.all(recordId) as Array<{ offset: number; meta: string; sealed: string | null }>).map(toEvent),
-      purgeRecord: async (recordId) => purge(recordId),
+      purgeRecords: async (recordIds) => purge(recordIds),
       head: async () => (head.get() as { h: number }).h,
     };
   }
@@ -186,10 +189,15 @@ export class EmbeddedStore {
     const put = db.prepare(`INSERT OR IGNORE INTO key_vault(kid, wrapped, created_at) VALUES (?, ?, ?)`);
     const destroy = db.prepare(`UPDATE key_vault SET wrapped = NULL, destroyed_at = ? WHERE kid = ? AND wrapped IS NOT NULL`);
     return {
-      putIfAbsent: async (kid, wrapped) =>
+      putIfAbsent: async (entries) =>
         db.transaction(() => {
-          put.run(kid, wrapped, new Date().toISOString());
-          return (get.get(kid) as { wrapped: Buffer }).wrapped;
+          const at = new Date().toISOString();
+          const out = new Map<string, Buffer | null>();
+          for (const { kid, wrapped } of entries) {
+            put.run(kid, wrapped, at);
+            out.set(kid, (get.get(kid) as { wrapped: Buffer | null }).wrapped);
+          }
+          return out;
         })(),
       get: async (kids) => {
         const out = new Map<string, Buffer | null>();
@@ -211,7 +219,7 @@ export class EmbeddedStore {
     const find = db.prepare(`SELECT b.subject_ref AS ref, s.created_at AS at FROM blind_index b JOIN subjects s ON s.ref = b.subject_ref WHERE b.controller = ? AND b.hash = ?`);
     const addSubject = db.prepare(`INSERT INTO subjects(ref, controller, created_at) VALUES (?, ?, ?)`);
     const addHash = db.prepare(`INSERT OR IGNORE INTO blind_index(controller, hash, subject_ref) VALUES (?, ?, ?)`);
-    const tx = db.transaction((controller: string, hashes: string[], newRef: string, now: string) => {
+    const one = (controller: string, hashes: string[], newRef: string, now: string) => {
       const owners = new Map<string, string>();
       for (const h of hashes) {
         const r = find.get(controller, h) as { ref: string; at: string } | undefined;
@@ -228,8 +236,9 @@ export class EmbeddedStore {
       }
       for (const h of hashes) addHash.run(controller, h, ref);
       return { ref, created, conflicts: [...owners.keys()].filter((r) => r !== ref) };
-    });
-    return { resolve: async (controller, hashes, newRef, now) => tx(controller, hashes, newRef, now) };
+    };
+    const tx = db.transaction((requests: Array<{ controller: string; hashes: string[]; newRef: string }>, now: string) => requests.map((r) => one(r.controller, r.hashes, r.newRef, now)));
+    return { resolve: async (requests, now) => tx(requests, now) };
   }
 
   private makeSaveRecords() {

@@ -73,15 +73,16 @@ export class MemoryEventBus implements EventBus {
   async eventsOfRecord(recordId: string): Promise<StoredEvent[]> {
     return copy(this.log.filter((e) => e.recordId === recordId));
   }
-  async purgeRecord(recordId: string): Promise<number> {
-    let n = 0;
+  async purgeRecords(recordIds: string[]): Promise<Map<string, number>> {
+    const out = new Map(recordIds.map((id) => [id, 0]));
     for (const e of this.log) {
-      if (e.recordId !== recordId) continue;
-      if (e.sealed !== null) n++;
+      const n = out.get(e.recordId);
+      if (n === undefined) continue;
+      if (e.sealed !== null) out.set(e.recordId, n + 1);
       e.sealed = null;
       e.locations = e.locations.map((l) => ({ store: l.store, locator: '[disposed]' }));
     }
-    return n;
+    return out;
   }
   async head(): Promise<number> {
     return this.log.length;
@@ -91,14 +92,15 @@ export class MemoryEventBus implements EventBus {
 export class MemoryKeyVault implements KeyVault {
   /** null = destroyed (crypto-shredded); absent = never created */
   readonly keys = new Map<string, Buffer | null>();
-  async putIfAbsent(kid: string, wrapped: Buffer): Promise<Buffer> {
-    const have = this.keys.get(kid);
-    if (have !== undefined) {
-      // a destroyed key is never re-created under the same kid: hand back something that cannot unwrap
-      return Buffer.from(have ?? Buffer.alloc(0));
+  async putIfAbsent(entries: Array<{ kid: string; wrapped: Buffer }>): Promise<Map<string, Buffer | null>> {
+    const out = new Map<string, Buffer | null>();
+    for (const { kid, wrapped } of entries) {
+      // a destroyed key is never re-created under the same kid
+      if (!this.keys.has(kid)) this.keys.set(kid, Buffer.from(wrapped));
+      const have = this.keys.get(kid)!;
+      out.set(kid, have === null ? null : Buffer.from(have));
     }
-    this.keys.set(kid, Buffer.from(wrapped));
-    return Buffer.from(wrapped);
+    return out;
   }
   async get(kids: string[]): Promise<Map<string, Buffer | null>> {
     const out = new Map<string, Buffer | null>();
@@ -122,7 +124,10 @@ export class MemorySubjectIndex implements SubjectIndex {
   readonly index = new Map<string, Map<string, string>>();
   /** ref -> creation order, so the earliest subject wins a conflict */
   readonly subjects = new Map<string, { controller: string; createdAt: string; n: number }>();
-  async resolve(controller: string, hashes: string[], newRef: string, nowIso: string) {
+  async resolve(requests: Array<{ controller: string; hashes: string[]; newRef: string }>, nowIso: string) {
+    return requests.map((r) => this.resolveOne(r.controller, r.hashes, r.newRef, nowIso));
+  }
+  private resolveOne(controller: string, hashes: string[], newRef: string, nowIso: string) {
     const idx = this.index.get(controller) ?? new Map<string, string>();
     this.index.set(controller, idx);
     const owners = new Set<string>();
