@@ -186,3 +186,18 @@ describe('redactPans', () => {
     expect(findPans('07700 900123 01529 414155')).toEqual([]);
   });
 });
+
+describe('trace context', () => {
+  // 00-<32 hex>-<16 hex>-01 whose span id is all digits and a Luhn-valid Visa number
+  const traceparent = '00-0af7651916cd43dd8448eb211c80319c-4111111111111111-01';
+  test('a well-formed traceparent is left alone even when its hex reads as a card number', () => {
+    expect(findPans(traceparent)).toHaveLength(1);
+    const { value, findings } = redactPans({ trace: { traceparent }, payload: { note: traceparent } });
+    expect(findings).toEqual([{ path: 'payload.note', action: 'truncated' }]);
+    expect((value as { trace: { traceparent: string } }).trace.traceparent).toBe(traceparent);
+  });
+  test('a card number dressed up as a malformed traceparent is still truncated', () => {
+    const { findings } = redactPans({ trace: { traceparent: '4111 1111 1111 1111' } });
+    expect(findings).toEqual([{ path: 'trace.traceparent', action: 'truncated' }]);
+  });
+});

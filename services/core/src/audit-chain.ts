@@ -23,7 +23,9 @@ export function canonical(v: unknown): string {
 
 export function entryHash(e: Omit<AuditEntry, 'hash'>): string {
   const { seq, at, actor, action, target, reason, policyVersion, details, prevHash } = e;
-  return createHash('sha256').update(canonical({ seq, at, actor, action, target, reason, policyVersion, details, prevHash })).digest('hex');
+  // the top level has a fixed shape: only the free-form parts need canonical ordering
+  const body = JSON.stringify([seq, at, actor, action, target ? [target.kind, target.id] : null, reason, policyVersion ?? null, prevHash]);
+  return createHash('sha256').update(body).update(details === undefined ? '' : canonical(details)).digest('hex');
 }
 
 export function chain(prev: { seq: number; hash: string } | null, inputs: AuditInput[], atIso: string): AuditEntry[] {

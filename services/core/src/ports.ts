@@ -56,8 +56,11 @@ export type PublishStatus = { eventId: string; status: 'appended'; offset: numbe
 export interface EventBus {
   /** appends, deduplicating by eventId against everything ever appended */
   publish(events: StoredEvent[]): Promise<PublishStatus[]>;
-  /** the next events after the group's committed position */
-  poll(group: string, max: number): Promise<StoredEvent[]>;
+  /**
+   * the next events after the group's committed position; `withSealed: false` leaves `sealed` null
+   * for consumers that reason on lifecycle facts only (it spares decoding every payload)
+   */
+  poll(group: string, max: number, opts?: { withSealed?: boolean }): Promise<StoredEvent[]>;
   commit(group: string, offset: number): Promise<void>;
   committed(group: string): Promise<number>;
   /** operators' replay: moves the group to just before `offset`, or to the first event appended at or after `time` */

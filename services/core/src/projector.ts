@@ -18,7 +18,7 @@ export class Projector {
 
   /** applies one batch; returns how many events it consumed */
   async step(): Promise<number> {
-    const events = await this.d.bus.poll(this.group, this.batch);
+    const events = await this.d.bus.poll(this.group, this.batch, { withSealed: false });
     if (!events.length) return 0;
     const now = this.d.clock.now().toISOString();
     const prev = await this.d.registry.get([...new Set(events.map((e) => e.recordId))]);

@@ -33,6 +33,9 @@ export function openDatabase(file: string): Db {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
+  // fewer, larger checkpoints and a bigger page cache: ~10% on ingest in the bench
+  db.pragma('cache_size = -65536');
+  db.pragma('wal_autocheckpoint = 10000');
   // purged sealed sections and destroyed keys are overwritten on disk, not just unlinked from the b-tree
   db.pragma('secure_delete = ON');
   db.exec(SCHEMA);
@@ -132,6 +135,7 @@ export class EmbeddedStore {
     const committed = db.prepare(`SELECT committed FROM consumer_offsets WHERE grp = ?`);
     const setCommitted = db.prepare(`INSERT INTO consumer_offsets(grp, committed) VALUES (?, ?) ON CONFLICT(grp) DO UPDATE SET committed = excluded.committed`);
     const after = db.prepare(`SELECT offset, meta, sealed FROM event_log WHERE offset > ? ORDER BY offset LIMIT ?`);
+    const afterFacts = db.prepare(`SELECT offset, meta, NULL AS sealed FROM event_log WHERE offset > ? ORDER BY offset LIMIT ?`);
     const ofRecord = db.prepare(`SELECT offset, meta, sealed FROM event_log WHERE record_id = ? ORDER BY offset`);
     const sealedOf = db.prepare(`SELECT COUNT(*) AS n FROM event_log WHERE record_id = ? AND sealed IS NOT NULL`);
     const metasOf = db.prepare(`SELECT offset, meta FROM event_log WHERE record_id = ?`);
@@ -165,7 +169,7 @@ export class EmbeddedStore {
     const committedOf = (g: string) => (committed.get(g) as { committed: number } | undefined)?.committed ?? 0;
     return {
       publish: async (events) => publishTx(events),
-      poll: async (group, max) => (after.all(committedOf(group), max) as Array<{ offset: number; meta: string; sealed: string | null }>).map(toEvent),
+      poll: async (group, max, opts) => ((opts?.withSealed === false ? afterFacts : after).all(committedOf(group), max) as Array<{ offset: number; meta: string; sealed: string | null }>).map(toEvent),
       commit: async (group, offset) => {
         setCommitted.run(group, offset);
       },
@@ -216,15 +220,18 @@ export class EmbeddedStore {
 
   private makeSubjects(): SubjectIndex {
     const db = this.db;
-    const find = db.prepare(`SELECT b.subject_ref AS ref, s.created_at AS at FROM blind_index b JOIN subjects s ON s.ref = b.subject_ref WHERE b.controller = ? AND b.hash = ?`);
+    const find = db.prepare(`SELECT subject_ref AS ref FROM blind_index WHERE controller = ? AND hash = ?`);
+    const createdAt = db.prepare(`SELECT created_at AS at FROM subjects WHERE ref = ?`);
     const addSubject = db.prepare(`INSERT INTO subjects(ref, controller, created_at) VALUES (?, ?, ?)`);
     const addHash = db.prepare(`INSERT OR IGNORE INTO blind_index(controller, hash, subject_ref) VALUES (?, ?, ?)`);
     const one = (controller: string, hashes: string[], newRef: string, now: string) => {
       const owners = new Map<string, string>();
       for (const h of hashes) {
-        const r = find.get(controller, h) as { ref: string; at: string } | undefined;
-        if (r) owners.set(r.ref, r.at);
+        const r = find.get(controller, h) as { ref: string } | undefined;
+        if (r) owners.set(r.ref, '');
       }
+      // creation times only matter to settle a conflict, which is rare
+      if (owners.size > 1) for (const r of owners.keys()) owners.set(r, (createdAt.get(r) as { at: string }).at);
       let ref: string;
       let created = false;
       if (owners.size === 0) {

@@ -53,7 +53,7 @@ export class MemoryEventBus implements EventBus {
       return { eventId: e.eventId, status: 'appended' as const, offset };
     });
   }
-  async poll(group: string, max: number): Promise<StoredEvent[]> {
+  async poll(group: string, max: number, _opts?: { withSealed?: boolean }): Promise<StoredEvent[]> {
     const from = this.groups.get(group) ?? 0;
     return copy(this.log.slice(from, from + max));
   }
