@@ -121,7 +121,8 @@ export class DisposalService {
           const attempts = t.attempts + 1;
           if (res.outcome === 'deleted' || res.outcome === 'absent') {
             const receipt: Receipt = { store: t.store, outcome: res.outcome, at, detail: res.detail, ...(res.reference ? { reference: res.reference } : {}) };
-            updated.push({ ...t, attempts, status: 'done', receipt, lastError: null });
+            // a finished task is never run again: its locator (personal data at some vendors) can go now
+            updated.push({ ...t, locator: '[disposed]', attempts, status: 'done', receipt, lastError: null });
             touched.add(t.recordId);
             return;
           }

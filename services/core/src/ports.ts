@@ -167,7 +167,7 @@ export interface DeletionTasks {
   ready(nowIso: string, limit: number): Promise<DeletionTask[]>;
   ofRecords(recordIds: string[]): Promise<DeletionTask[]>;
   update(tasks: DeletionTask[], audit: AuditInput[], atIso: string): Promise<void>;
-  /** marks records disposed (with their receipts) and forgets their tasks' locators */
+  /** marks records disposed (with their receipts); their tasks are all done, and done tasks keep no locator */
   complete(records: RecordState[], audit: AuditInput[], atIso: string): Promise<void>;
   failed(limit: number): Promise<DeletionTask[]>;
   /** the earliest time a pending task may be tried again */

@@ -310,10 +310,8 @@ export class EmbeddedStore {
       for (const t of tasks) update.run(t.status, t.nextAttemptAt, JSON.stringify(t), t.taskId);
       this.audit.appendSync(audit, at);
     });
-    const forget = db.prepare(`UPDATE deletion_tasks SET task = json_set(task, '$.locator', '[disposed]') WHERE record_id = ?`);
     const complete = db.transaction((records: RecordState[], audit: AuditInput[], at: string) => {
       this.saveRecordsSync(records);
-      for (const r of records) forget.run(r.id);
       this.audit.appendSync(audit, at);
     });
     return {

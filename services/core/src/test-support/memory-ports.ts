@@ -262,8 +262,6 @@ export class MemoryDeletionTasks implements DeletionTasks {
   }
   async complete(records: RecordState[], audit: AuditInput[], atIso: string): Promise<void> {
     this.registry.put(records);
-    const done = new Set(records.map((r) => r.id));
-    for (const t of this.tasks.values()) if (done.has(t.recordId)) t.locator = '[disposed]';
     await this.audit.append(audit, atIso);
   }
   async nextAttemptAt(): Promise<string | null> {
