@@ -86,7 +86,7 @@ describe('EventEnvelope', () => {
   it('reports a missing eventId at path "eventId"', () => {
     const e = event('contact.received');
     delete e.eventId;
-    expect(errorsOf(e).map((x) => x.path)).toEqual(['eventId']);
+    expect(errorsOf(e)).toEqual([{ path: 'eventId', message: 'is required (string)' }]);
   });
 
   it.each(['2026-01-31 09:30', '2026-01-31T09:30:00', '31/01/2026', '2026-02-30T09:00:00Z', ''])('rejects occurredAt %p', (occurredAt) => {

@@ -86,7 +86,8 @@ export interface FieldError {
 export function fieldErrors(error: z.ZodError): FieldError[] {
   return error.issues.map((i) => ({
     path: i.path.length ? i.path.map((p, n) => (typeof p === 'number' ? `[${p}]` : n === 0 ? String(p) : `.${String(p)}`)).join('') : '(event)',
-    message: i.message,
+    // "expected string, received undefined" is how zod says a field is missing: say so plainly
+    message: i.code === 'invalid_type' && /received undefined$/.test(i.message) ? `is required (${i.expected})` : i.message,
   }));
 }
 
