@@ -1,20 +1,11 @@
 import { EventEnvelope, fieldErrors, lifecycleFacts, redactPans, type FieldError, type PanFinding } from '@custodian/contracts';
 import { linkingKeys } from '@custodian/workflows';
-import { random, type MasterKey, type Sealer } from './crypto';
+import { random } from './crypto';
 import type { IngestResult } from './platform';
-import type { PolicyBook } from './policy-packs';
-import type { AuditInput, AuditLog, Clock, DeadLetter, DeadLetterStore, EventBus, StoredEvent, SubjectIndex } from './ports';
+import type { PlatformPorts } from './platform-service';
+import type { AuditInput, DeadLetter, StoredEvent } from './ports';
 
-export interface IngestDeps {
-  clock: Clock;
-  book: PolicyBook;
-  master: MasterKey;
-  sealer: Sealer;
-  bus: EventBus;
-  subjects: SubjectIndex;
-  deadLetters: DeadLetterStore;
-  audit: AuditLog;
-}
+export type IngestDeps = Pick<PlatformPorts, 'clock' | 'book' | 'master' | 'sealer' | 'bus' | 'subjects' | 'deadLetters' | 'audit'>;
 
 const newId = (prefix: string) => `${prefix}_${random(12).toString('base64url')}`;
 
