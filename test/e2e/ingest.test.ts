@@ -158,3 +158,26 @@ test('the audit chain verifies, and detects an altered entry and a removed one',
   });
   expect(await h.platform.verifyAudit()).toMatchObject({ ok: false, firstBad: { problem: expect.stringMatching(/entries removed/) } });
 });
+
+test('equalities monitoring is kept apart: the same person is a different subject there than in their cases', async () => {
+  const id = { subject: { identifiers: [{ kind: 'email', value: 'sam.patel@example.org' }] } };
+  const enq = accepted((await h.ingest([enquiry('derby', 'D-ENQ-77', '2026-01-05T09:00:00Z', 'Bin collection', id)]))[0]);
+  const equalities = {
+    eventId: 'derby-eq-000001',
+    type: 'equalities.monitoring-submitted',
+    version: 1,
+    source: { system: 'forms' },
+    controller: 'derby',
+    occurredAt: '2026-01-05T09:05:00Z',
+    category: 'equalities-monitoring',
+    locations: [{ store: 'equalities-monitoring', locator: 'EQ-1' }],
+    payload: { responseId: 'EQ-1', answers: { ethnicity: 'prefer-not-to-say' } },
+    ...id,
+  };
+  const [eq, eq2] = (await h.ingest([equalities, { ...equalities, eventId: 'derby-eq-000002', payload: { responseId: 'EQ-2', answers: {} }, locations: [] }])).map(accepted);
+  expect(eq!.subjectRef).not.toBe(enq.subjectRef);
+  // one person's responses still link with each other
+  expect(eq2!.subjectRef).toBe(eq!.subjectRef);
+  expect((await h.platform.subjectRecords(eq!.subjectRef)).map((r) => r.category)).toEqual(['equalities-monitoring', 'equalities-monitoring']);
+  expect((await h.platform.subjectRecords(enq.subjectRef)).map((r) => r.category)).toEqual(['enquiry']);
+});

@@ -122,12 +122,14 @@ export class IngestService {
       const requestOf = new Map<string, number>();
       const requests: Array<{ controller: string; hashes: string[]; newRef: string }> = [];
       const requestIndex = good.map((g) => {
-        const hashes = linkingKeys(g.event.subject.identifiers).map((k) => this.d.master.blindIndex(g.event.controller, k));
+        // a segregated category (equalities monitoring) links only within itself, never to case subjects
+        const scope = this.d.book.category(g.event.controller, g.event.category)?.segregated ? `${g.event.controller}#${g.event.category}` : g.event.controller;
+        const hashes = linkingKeys(g.event.subject.identifiers).map((k) => this.d.master.blindIndex(scope, k));
         // an event with no linking key is a subject of its own: never share it within the batch
-        const memo = hashes.length ? `${g.event.controller}|${hashes.join(',')}` : null;
+        const memo = hashes.length ? `${scope}|${hashes.join(',')}` : null;
         const known = memo === null ? undefined : requestOf.get(memo);
         if (known !== undefined) return known;
-        requests.push({ controller: g.event.controller, hashes, newRef: newId('subj') });
+        requests.push({ controller: scope, hashes, newRef: newId('subj') });
         if (memo) requestOf.set(memo, requests.length - 1);
         return requests.length - 1;
       });
