@@ -52,10 +52,6 @@ export function addDuration(atIso: string, isoDuration: string): string {
   return new Date(base + p.days * 86_400_000 + p.ms).toISOString();
 }
 
-export function durationMs(isoDuration: string, fromIso: string): number {
-  return Date.parse(addDuration(fromIso, isoDuration)) - Date.parse(fromIso);
-}
-
 /** Normalises any ISO date-time (with offset) to UTC ISO with milliseconds, so strings compare in time order. */
 export function toUtcIso(atIso: string): string {
   return new Date(parseInstant(atIso)).toISOString();

@@ -130,15 +130,8 @@ describe('PlatformService end to end: registration -> advanceClock -> disposal',
     expect(ignored.reason).toMatch(/disposed/);
   });
 
-  /*
-   * Regression (found by this suite, fixed): an event that arrives after its record was disposed is
-   * appended to the log with its sealed personal section (identifiers + payload) and then ignored by the
-   * projector; nothing ever purges it, so the platform keeps personal data of a record it reports as
-   * disposed ("custodian-event-log: deleted" receipt), with no retention clock. Fix: in Projector.apply,
-   * when an event is ignored because its record is disposed/disposing, collect its recordId and, after
-   * registry.save and before commit, call bus.purgeRecord(recordId) (idempotent) with an audit entry;
-   * or have ingest refuse/strip events whose record is disposed.
-   */
+  // Regression: a late event for a disposed record used to leave its sealed copy in the log for good,
+  // under a record whose receipt says the log's copy was deleted. The projector now purges it.
   it('the sealed copy of a late event for a disposed record does not stay in the event log', async () => {
     const { dir } = allDeleting();
     const t = testPlatform({ connectors: dir });
