@@ -139,6 +139,16 @@ describe('redactPans', () => {
     expect(redactPans(input)).toEqual({ value: input, findings: [] });
   });
 
+  it('keeps a "__proto__" key from JSON as data, on the path to a finding too', () => {
+    const input = JSON.parse('{"__proto__": {"card": "4111111111111111"}, "x": "4111111111111111"}') as Record<string, unknown>;
+    const { value, findings } = redactPans(input);
+    const out = value as Record<string, unknown>;
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(Object.keys(out)).toEqual(['__proto__', 'x']);
+    expect(JSON.stringify(out)).toBe('{"__proto__":{"card":"411111******1111"},"x":"411111******1111"}');
+    expect(findings.map((f) => f.path).sort()).toEqual(['__proto__.card', 'x']);
+  });
+
   it('never returns the digits of a PAN embedded anywhere in text (property)', () => {
     const issuerPrefix = fc.oneof(
       fc.constant('4'),

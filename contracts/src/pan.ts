@@ -128,27 +128,41 @@ export interface PanFinding {
   action: 'truncated';
 }
 
-function pathOf(parts: Array<string | number>): string {
+/** a path is only spelled out when a card number is found, so the walk keeps it as a linked list */
+interface PathNode {
+  parent: PathNode | null;
+  key: string | number;
+}
+
+function pathOf(node: PathNode | null): string {
+  const parts: Array<string | number> = [];
+  for (let n = node; n; n = n.parent) parts.unshift(n.key);
   return parts.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
 }
 
-/**
- * Returns a deep copy of `value` in which every PAN found in any string (or number: a card number
- * sent as a JSON number) is replaced by its PCI truncation, and where each was found.
- * Runs on untrusted input, so it walks arbitrary JSON without assuming any shape.
- */
 const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 /** A well-formed W3C traceparent is random hex: about 1 in 500 has a digit run that passes as a PAN. */
-function isTraceparent(path: Array<string | number>, v: string): boolean {
-  return path.length === 2 && path[0] === 'trace' && path[1] === 'traceparent' && TRACEPARENT.test(v);
+function isTraceparent(node: PathNode | null, v: string): boolean {
+  return node !== null && node.key === 'traceparent' && node.parent !== null && node.parent.key === 'trace' && node.parent.parent === null && TRACEPARENT.test(v);
 }
 
+/** sets an own property even when the key is "__proto__", which plain assignment would treat as the prototype */
+function put(o: Record<string, unknown>, k: string, v: unknown) {
+  Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+}
+
+/**
+ * Returns `value` with every PAN found in any string (or number: a card number sent as a JSON
+ * number) replaced by its PCI truncation, and where each was found. Objects and arrays on the way
+ * to a finding are copied, never changed in place; what holds no card number is returned as it is.
+ * Runs on untrusted input, so it walks arbitrary JSON without assuming any shape.
+ */
 export function redactPans(value: unknown): { value: unknown; findings: PanFinding[] } {
   const findings: PanFinding[] = [];
-  const walk = (v: unknown, path: Array<string | number>): unknown => {
+  const walk = (v: unknown, at: PathNode | null): unknown => {
     if (typeof v === 'string') {
-      if (isTraceparent(path, v)) return v;
+      if (isTraceparent(at, v)) return v;
       const matches = findPans(v);
       if (matches.length === 0) return v;
       let out = '';
@@ -157,24 +171,37 @@ export function redactPans(value: unknown): { value: unknown; findings: PanFindi
         out += v.slice(last, m.start) + truncatePan(m.digits);
         last = m.end;
       }
-      findings.push({ path: pathOf(path), action: 'truncated' });
+      findings.push({ path: pathOf(at), action: 'truncated' });
       return out + v.slice(last);
     }
     if (typeof v === 'number' && Number.isInteger(v) && v >= 1e11) {
       const s = String(v);
       if (isPan(s)) {
-        findings.push({ path: pathOf(path), action: 'truncated' });
+        findings.push({ path: pathOf(at), action: 'truncated' });
         return truncatePan(s);
       }
       return v;
     }
-    if (Array.isArray(v)) return v.map((x, i) => walk(x, [...path, i]));
+    if (Array.isArray(v)) {
+      let copy: unknown[] | null = null;
+      for (let i = 0; i < v.length; i++) {
+        const x = v[i];
+        const y = walk(x, { parent: at, key: i });
+        if (y !== x) (copy ??= v.slice())[i] = y;
+      }
+      return copy ?? v;
+    }
     if (v && typeof v === 'object') {
-      const o: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v as Record<string, unknown>)) o[k] = walk(x, [...path, k]);
-      return o;
+      let copy: Record<string, unknown> | null = null;
+      const o = v as Record<string, unknown>;
+      for (const k of Object.keys(o)) {
+        const x = o[k];
+        const y = walk(x, { parent: at, key: k });
+        if (y !== x) put((copy ??= { ...o }), k, y);
+      }
+      return copy ?? v;
     }
     return v;
   };
-  return { value: walk(value, []), findings };
+  return { value: walk(value, null), findings };
 }
