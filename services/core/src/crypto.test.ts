@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { KeyShreddedError, MasterKey, Sealer } from './crypto';
+import { KeyShreddedError, MasterKey, Sealer, packSealed, unpackSealed } from './crypto';
 import { MemoryKeyVault } from './test-support/memory-ports';
 import type { SealedBox } from './ports';
 
@@ -107,6 +107,18 @@ describe('Sealer', () => {
     expect(vault.keys.get('subj:1')!.includes(keys.get('subj:1')!)).toBe(false);
   });
 
+  it('when another writer created the same kid first, both seal under the key the vault kept', async () => {
+    const master = new MasterKey(material);
+    const vault = new MemoryKeyVault();
+    const winner = new Sealer(master, vault);
+    const box = await winner.seal('subj:race', { n: 1 }, 'e1');
+    // the loser looked before the winner wrote, so it made a key of its own and lost the put
+    const loser = new Sealer(master, { get: async () => new Map(), putIfAbsent: (e) => vault.putIfAbsent(e), destroy: (kid) => vault.destroy(kid) });
+    const mine = await loser.seal('subj:race', { n: 2 }, 'e2');
+    await expect(winner.open(mine, 'e2')).resolves.toEqual({ n: 2 });
+    await expect(new Sealer(master, vault).open(box, 'e1')).resolves.toEqual({ n: 1 });
+  });
+
   it('tampered ciphertext, tag or IV fails to open', async () => {
     const { sealer } = setup();
     const box = await sealer.seal('subj:1', { secret: 'x'.repeat(40) }, 'ctx');
@@ -180,5 +192,20 @@ describe('Sealer', () => {
     const sealer = new Sealer(master, vault, 2);
     const boxes = await Promise.all(['k1', 'k2', 'k3', 'k4'].map(async (k) => [k, await sealer.seal(k, k, 'c')] as const));
     for (const [k, box] of boxes) expect(await sealer.open(box, 'c')).toBe(k);
+  });
+});
+
+describe('packed sealed boxes', () => {
+  it('round-trip, and are about a quarter smaller than the JSON form', async () => {
+    const { sealer } = setup();
+    const box = await sealer.seal('subj:abc', { identifiers: [{ kind: 'email', value: 'a@example.org' }], payload: { note: 'x'.repeat(400) } }, 'evt-1');
+    const packed = packSealed(box);
+    expect(unpackSealed(packed)).toEqual(box);
+    expect(packed.length).toBeLessThan(JSON.stringify(box).length * 0.8);
+  });
+
+  it('refuse what is not a version-1 box rather than misreading it', () => {
+    expect(() => unpackSealed(Buffer.from('{"v":1}'))).toThrow(/version 1/);
+    expect(() => packSealed({ v: 1, kid: 'k', iv: 'AAAA', tag: 'AAAA', ct: '' })).toThrow(/12-byte IV/);
   });
 });

@@ -109,11 +109,18 @@ export class Sealer {
     const stored = await this.vault.get(missing);
     const fresh = missing.filter((kid) => stored.get(kid) === undefined);
     // one vault write for every new key of the batch; a concurrent writer may have won a kid: use whichever the vault kept
-    const created = fresh.length ? await this.vault.putIfAbsent(fresh.map((kid) => ({ kid, wrapped: this.master.wrap(kid, random(32)) }))) : new Map<string, Buffer | null>();
+    const made = new Map<string, { key: Buffer; wrapped: Buffer }>();
+    for (const kid of fresh) {
+      const key = random(32);
+      made.set(kid, { key, wrapped: this.master.wrap(kid, key) });
+    }
+    const created = fresh.length ? await this.vault.putIfAbsent([...made].map(([kid, m]) => ({ kid, wrapped: m.wrapped }))) : new Map<string, Buffer | null>();
     for (const kid of missing) {
       const wrapped = stored.has(kid) ? stored.get(kid)! : created.get(kid);
       if (!wrapped) throw new KeyShreddedError(kid);
-      const key = this.master.unwrap(kid, wrapped);
+      const mine = made.get(kid);
+      // the key this call made and the vault kept needs no unwrapping
+      const key = mine && mine.wrapped.equals(wrapped) ? mine.key : this.master.unwrap(kid, wrapped);
       this.remember(kid, key);
       out.set(kid, key);
     }
@@ -147,4 +154,30 @@ export class Sealer {
   forget(kid: string) {
     this.cache.set(kid, null);
   }
+}
+
+/**
+ * A sealed box as bytes for stores that keep binary (SQLite BLOB, MongoDB BinData): about a third
+ * smaller than its JSON with base64 fields. Layout: version, kid length, kid, 12-byte IV, 16-byte tag, ciphertext.
+ */
+export function packSealed(box: SealedBox): Buffer {
+  const kid = Buffer.from(box.kid, 'utf8');
+  if (kid.length > 255) throw new Error('a data key id is at most 255 bytes');
+  const iv = Buffer.from(box.iv, 'base64');
+  const tag = Buffer.from(box.tag, 'base64');
+  const ct = Buffer.from(box.ct, 'base64');
+  if (iv.length !== 12 || tag.length !== 16) throw new Error('a sealed box has a 12-byte IV and a 16-byte tag');
+  return Buffer.concat([Buffer.from([box.v, kid.length]), kid, iv, tag, ct]);
+}
+
+export function unpackSealed(b: Buffer): SealedBox {
+  if (b.length < 30 || b[0] !== 1) throw new Error('not a packed sealed box (version 1)');
+  const kidEnd = 2 + b[1]!;
+  return {
+    v: 1,
+    kid: b.toString('utf8', 2, kidEnd),
+    iv: b.toString('base64', kidEnd, kidEnd + 12),
+    tag: b.toString('base64', kidEnd + 12, kidEnd + 28),
+    ct: b.toString('base64', kidEnd + 28),
+  };
 }
