@@ -9,3 +9,4 @@ export * from './projector';
 export * from './disposal';
 export * from './platform-service';
 export * from './serial';
+export * from './subject-cache';
