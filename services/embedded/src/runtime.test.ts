@@ -123,3 +123,17 @@ describe('the running sweep wakes on its durable timers', () => {
     expect(flaky.calls).toHaveLength(1);
   });
 });
+
+test('sealed sections are kept packed as bytes, and rows written as JSON text by earlier versions still open', async () => {
+  const [res] = await rt.platform.ingest([recording('p')], 'test');
+  const id = res!.status === 'accepted' ? res!.recordId : '';
+  const row = rt.store.db.prepare(`SELECT offset, sealed FROM event_log WHERE record_id = ?`).get(id) as { offset: number; sealed: Buffer };
+  expect(Buffer.isBuffer(row.sealed)).toBe(true);
+  const [packed] = await rt.store.bus.eventsOfRecord(id);
+  expect(packed!.sealed!.kid).toBe(`subj:${res!.status === 'accepted' ? res!.subjectRef : ''}`);
+
+  rt.store.db.prepare(`UPDATE event_log SET sealed = ? WHERE offset = ?`).run(JSON.stringify(packed!.sealed), row.offset);
+  const [legacy] = await rt.store.bus.eventsOfRecord(id);
+  expect(legacy!.sealed).toEqual(packed!.sealed);
+  expect(await rt.platform.ingestion['d'].sealer.open(legacy!.sealed!, legacy!.eventId)).toMatchObject({ payload: { recordingId: 'rec-p' } });
+});

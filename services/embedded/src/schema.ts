@@ -15,7 +15,7 @@ CREATE TABLE IF NOT EXISTS event_log (
   record_id   TEXT NOT NULL,
   subject_ref TEXT NOT NULL,
   meta        TEXT NOT NULL,
-  sealed      TEXT
+  sealed      BLOB
 );
 CREATE INDEX IF NOT EXISTS event_log_record ON event_log(record_id);
 CREATE INDEX IF NOT EXISTS event_log_time ON event_log(appended_at);

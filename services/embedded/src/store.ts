@@ -5,6 +5,8 @@ import Database from 'better-sqlite3';
 import {
   ChainVerifier,
   chain,
+  packSealed,
+  unpackSealed,
   type ApiPrincipal,
   type ApiTokens,
   type AuditEntry,
@@ -154,22 +156,23 @@ export class EmbeddedStore {
     });
     const head = db.prepare(`SELECT COALESCE(MAX(offset), 0) AS h FROM event_log`);
     const firstAt = db.prepare(`SELECT MIN(offset) AS o FROM event_log WHERE appended_at >= ?`);
-    const toEvent = (r: { offset: number; meta: string; sealed: string | null }): StoredEvent => ({
+    // rows written before sealed sections were packed hold them as JSON text
+    const toEvent = (r: { offset: number; meta: string; sealed: Buffer | string | null }): StoredEvent => ({
       ...(JSON.parse(r.meta) as StoredEvent),
       offset: r.offset,
-      sealed: r.sealed ? JSON.parse(r.sealed) : null,
+      sealed: r.sealed === null ? null : typeof r.sealed === 'string' ? JSON.parse(r.sealed) : unpackSealed(r.sealed),
     });
     const publishTx = db.transaction((events: StoredEvent[]): PublishStatus[] =>
       events.map((e) => {
         const { sealed, offset: _o, ...meta } = e;
-        const res = insert.run(e.eventId, e.receivedAt, e.recordId, e.subjectRef, JSON.stringify(meta), sealed ? JSON.stringify(sealed) : null);
+        const res = insert.run(e.eventId, e.receivedAt, e.recordId, e.subjectRef, JSON.stringify(meta), sealed ? packSealed(sealed) : null);
         return res.changes ? { eventId: e.eventId, status: 'appended' as const, offset: Number(res.lastInsertRowid) } : { eventId: e.eventId, status: 'duplicate' as const };
       }),
     );
     const committedOf = (g: string) => (committed.get(g) as { committed: number } | undefined)?.committed ?? 0;
     return {
       publish: async (events) => publishTx(events),
-      poll: async (group, max, opts) => ((opts?.withSealed === false ? afterFacts : after).all(committedOf(group), max) as Array<{ offset: number; meta: string; sealed: string | null }>).map(toEvent),
+      poll: async (group, max, opts) => ((opts?.withSealed === false ? afterFacts : after).all(committedOf(group), max) as Array<{ offset: number; meta: string; sealed: Buffer | string | null }>).map(toEvent),
       commit: async (group, offset) => {
         setCommitted.run(group, offset);
       },
@@ -181,7 +184,7 @@ export class EmbeddedStore {
         setCommitted.run(group, offset - 1);
         return { offset };
       },
-      eventsOfRecord: async (recordId) => (ofRecord.all(recordId) as Array<{ offset: number; meta: string; sealed: string | null }>).map(toEvent),
+      eventsOfRecord: async (recordId) => (ofRecord.all(recordId) as Array<{ offset: number; meta: string; sealed: Buffer | string | null }>).map(toEvent),
       purgeRecords: async (recordIds) => purge(recordIds),
       head: async () => (head.get() as { h: number }).h,
     };
