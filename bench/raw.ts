@@ -85,3 +85,54 @@ export async function createFiles(root: string, locators: readonly string[], con
   await pool(paths, 64, (p) => fsp.writeFile(p, content, { flag: 'wx' }));
   return paths;
 }
+
+/** the tables an accepted event and its registration write, in the order ingest then projection write them */
+const INGEST_TABLES = ['subjects', 'blind_index', 'key_vault', 'event_log'] as const;
+const PROJECTION_TABLES = ['records', 'audit'] as const;
+
+/**
+ * The floor under the platform's own storage: copies every row the platform wrote (read untimed
+ * from its database) into a fresh file with the same schema and indexes, `chunks` transactions
+ * for the ingest tables and `chunks` for the projection tables, each a slice of every table, as
+ * the platform's batches are. What is left between this and the platform is logic, not SQLite.
+ */
+export function rawSameRows(src: Database.Database, file: string, schema: string, chunks: number): number {
+  const read = (t: string) => src.prepare(`SELECT * FROM ${t} ORDER BY rowid`).raw().all() as unknown[][];
+  // blind_index has no rowid; its rows come back in hash order, which would insert far cheaper than the arrival order the platform sees
+  const shuffled = (rows: unknown[][]) => {
+    let seed = 42;
+    for (let i = rows.length - 1; i > 0; i--) {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      const j = seed % (i + 1);
+      [rows[i], rows[j]] = [rows[j]!, rows[i]!];
+    }
+    return rows;
+  };
+  const tables = [...INGEST_TABLES, ...PROJECTION_TABLES].map((t) => ({ t, rows: t === 'blind_index' ? shuffled(src.prepare(`SELECT * FROM blind_index`).raw().all() as unknown[][]) : read(t) }));
+  const db = open(file, true);
+  try {
+    db.pragma('cache_size = -65536');
+    db.pragma('wal_autocheckpoint = 10000');
+    db.exec(schema);
+    const ins = new Map(tables.map(({ t, rows }) => [t, db.prepare(`INSERT INTO ${t} VALUES (${rows[0] ? rows[0].map(() => '?').join(', ') : '?'})`)]));
+    const phase = (names: readonly string[]) => {
+      const these = tables.filter((x) => names.includes(x.t));
+      for (let c = 0; c < chunks; c++) {
+        db.transaction(() => {
+          for (const { t, rows } of these) {
+            const from = Math.floor((rows.length * c) / chunks);
+            const to = Math.floor((rows.length * (c + 1)) / chunks);
+            const stmt = ins.get(t)!;
+            for (let i = from; i < to; i++) stmt.run(rows[i]);
+          }
+        })();
+      }
+    };
+    const t0 = nowNs();
+    phase(INGEST_TABLES);
+    phase(PROJECTION_TABLES);
+    return secondsSince(t0);
+  } finally {
+    db.close();
+  }
+}
