@@ -10,3 +10,4 @@ export * from './disposal';
 export * from './platform-service';
 export * from './serial';
 export * from './subject-cache';
+export * from './polling-subscription';

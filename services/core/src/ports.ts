@@ -52,8 +52,33 @@ export interface StoredEvent {
 
 export type PublishStatus = { eventId: string; status: 'appended'; offset: number } | { eventId: string; status: 'duplicate' };
 
-/** The durable, append-only event log (embedded) or topics (Kafka). */
-export interface EventBus {
+/** A batch handed to a subscriber; its position is committed only once the handler has resolved. */
+export interface StreamBatch {
+  /** where the batch came from: "log" for the embedded log, "<topic>/<partition>" for Kafka */
+  source: string;
+  events: StoredEvent[];
+}
+
+/**
+ * What both runtimes' event streams do, and what the port-conformance suite checks for each: the
+ * embedded log and Kafka topics. Offsets are comparable only within one source; one record's events
+ * always share a source (Kafka keys by subject, and a record has one subject and one event family).
+ */
+export interface EventStream {
+  publish(events: StoredEvent[]): Promise<PublishStatus[]>;
+  /**
+   * delivers every event after the group's committed position, in order within a source, and
+   * commits a batch's position only after `handler` resolved: a crash re-delivers, never skips
+   */
+  subscribe(group: string, handler: (batch: StreamBatch) => Promise<void>, opts?: { maxBatch?: number }): Promise<Subscription>;
+}
+export interface Subscription {
+  /** stops after the batch in hand is handled and committed */
+  stop(): Promise<void>;
+}
+
+/** The embedded runtime's durable, append-only event log: the stream plus what only a log it owns can do. */
+export interface EventBus extends EventStream {
   /** appends, deduplicating by eventId against everything ever appended */
   publish(events: StoredEvent[]): Promise<PublishStatus[]>;
   /**

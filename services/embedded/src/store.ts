@@ -6,6 +6,7 @@ import {
   ChainVerifier,
   chain,
   packSealed,
+  subscribeByPolling,
   unpackSealed,
   type ApiPrincipal,
   type ApiTokens,
@@ -170,8 +171,9 @@ export class EmbeddedStore {
       }),
     );
     const committedOf = (g: string) => (committed.get(g) as { committed: number } | undefined)?.committed ?? 0;
-    return {
+    const bus: EventBus = {
       publish: async (events) => publishTx(events),
+      subscribe: async (group, handler, opts) => subscribeByPolling(bus, group, handler, opts),
       poll: async (group, max, opts) => ((opts?.withSealed === false ? afterFacts : after).all(committedOf(group), max) as Array<{ offset: number; meta: string; sealed: Buffer | string | null }>).map(toEvent),
       commit: async (group, offset) => {
         setCommitted.run(group, offset);
@@ -188,6 +190,7 @@ export class EmbeddedStore {
       purgeRecords: async (recordIds) => purge(recordIds),
       head: async () => (head.get() as { h: number }).h,
     };
+    return bus;
   }
 
   private makeVault(): KeyVault {

@@ -8,6 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { DataLocation } from '@custodian/contracts';
 import type { RecordState, RetryPolicy } from '@custodian/workflows';
 import { ChainVerifier, chain } from '../audit-chain';
+import { subscribeByPolling } from '../polling-subscription';
 import { SimulatedClock } from '../clocks';
 import { MasterKey, Sealer } from '../crypto';
 import { PlatformService } from '../platform-service';
@@ -31,6 +32,8 @@ import type {
   KeyVault,
   PublishStatus,
   Registry,
+  StreamBatch,
+  Subscription,
   RegistryStats,
   StoredEvent,
   SubjectIndex,
@@ -52,6 +55,9 @@ export class MemoryEventBus implements EventBus {
       this.log.push({ ...copy(e), offset });
       return { eventId: e.eventId, status: 'appended' as const, offset };
     });
+  }
+  async subscribe(group: string, handler: (batch: StreamBatch) => Promise<void>, opts?: { maxBatch?: number }): Promise<Subscription> {
+    return subscribeByPolling(this, group, handler, { ...opts, idleMs: 10 });
   }
   async poll(group: string, max: number, _opts?: { withSealed?: boolean }): Promise<StoredEvent[]> {
     const from = this.groups.get(group) ?? 0;
@@ -195,8 +201,9 @@ export class MemoryRegistry implements Registry {
     return out;
   }
   async save(records: RecordState[], audit: AuditInput[], atIso: string): Promise<void> {
-    this.put(records);
+    // appending is the step that can fail (details it cannot serialise): first, so a failure changes nothing
     await this.audit.append(audit, atIso);
+    this.put(records);
   }
   async bySubject(subjectRef: string, limit: number): Promise<RecordState[]> {
     return copy([...this.records.values()].filter((r) => r.subjectRef === subjectRef).sort((a, b) => a.id.localeCompare(b.id)).slice(0, limit));
@@ -245,9 +252,9 @@ export class MemoryDeletionTasks implements DeletionTasks {
     private readonly audit: MemoryAuditLog,
   ) {}
   async begin(records: RecordState[], tasks: DeletionTask[], audit: AuditInput[], atIso: string): Promise<void> {
+    await this.audit.append(audit, atIso);
     this.registry.put(records);
     for (const t of tasks) if (!this.tasks.has(t.taskId)) this.tasks.set(t.taskId, copy(t));
-    await this.audit.append(audit, atIso);
   }
   async ready(nowIso: string, limit: number): Promise<DeletionTask[]> {
     return copy([...this.tasks.values()].filter((t) => t.status === 'pending' && t.nextAttemptAt <= nowIso).sort((a, b) => a.nextAttemptAt.localeCompare(b.nextAttemptAt)).slice(0, limit));
@@ -257,12 +264,12 @@ export class MemoryDeletionTasks implements DeletionTasks {
     return copy([...this.tasks.values()].filter((t) => ids.has(t.recordId)));
   }
   async update(tasks: DeletionTask[], audit: AuditInput[], atIso: string): Promise<void> {
-    for (const t of tasks) this.tasks.set(t.taskId, copy(t));
     await this.audit.append(audit, atIso);
+    for (const t of tasks) this.tasks.set(t.taskId, copy(t));
   }
   async complete(records: RecordState[], audit: AuditInput[], atIso: string): Promise<void> {
-    this.registry.put(records);
     await this.audit.append(audit, atIso);
+    this.registry.put(records);
   }
   async nextAttemptAt(): Promise<string | null> {
     const ts = [...this.tasks.values()].filter((t) => t.status === 'pending').map((t) => t.nextAttemptAt).sort();
@@ -276,10 +283,13 @@ export class MemoryDeletionTasks implements DeletionTasks {
 export class MemoryDeadLetters implements DeadLetterStore {
   readonly entries: DeadLetter[] = [];
   async add(entries: DeadLetter[]): Promise<void> {
+    // all checked before any is added: one unit, like the stores' transactions
+    const seen = new Set(this.entries.map((x) => x.id));
     for (const e of entries) {
-      if (this.entries.some((x) => x.id === e.id)) throw new Error(`dead letter ${e.id} exists`);
-      this.entries.push(copy(e));
+      if (seen.has(e.id)) throw new Error(`dead letter ${e.id} exists`);
+      seen.add(e.id);
     }
+    for (const e of entries) this.entries.push(copy(e));
   }
   async list(q: { status?: DeadLetter['status']; limit: number; afterId?: string; newestFirst?: boolean }): Promise<DeadLetter[]> {
     const ordered = q.newestFirst ? [...this.entries].reverse() : this.entries;
