@@ -1,1 +1,3 @@
-export {};
+export * from './topics';
+export * from './message';
+export * from './stream';
