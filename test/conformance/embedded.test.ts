@@ -1,0 +1,4 @@
+import { embeddedPorts } from './adapters';
+import { storePortsConformance } from './suites';
+
+storePortsConformance('embedded SQLite', embeddedPorts);

@@ -1,0 +1,4 @@
+import { memoryPorts } from './adapters';
+import { storePortsConformance } from './suites';
+
+storePortsConformance('memory', memoryPorts);

@@ -1,0 +1,21 @@
+import { auditLogConformance } from './audit';
+import { deadLetterConformance } from './dead-letters';
+import { keyVaultConformance } from './key-vault';
+import type { PortsFactory } from './ports-under-test';
+import { registryConformance } from './registry';
+import { subjectIndexConformance } from './subjects';
+import { deletionTasksConformance } from './tasks';
+import { apiTokensConformance } from './tokens';
+
+export type { AuditTamper, PortsFactory, PortsUnderTest } from './ports-under-test';
+
+/** every store-port suite (the EventBus has its own) against one adapter */
+export function storePortsConformance(adapter: string, open: PortsFactory, opts: { canTamper: boolean } = { canTamper: true }) {
+  registryConformance(adapter, open);
+  deletionTasksConformance(adapter, open);
+  keyVaultConformance(adapter, open);
+  subjectIndexConformance(adapter, open);
+  auditLogConformance(adapter, open, opts);
+  deadLetterConformance(adapter, open);
+  apiTokensConformance(adapter, open);
+}
