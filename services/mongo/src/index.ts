@@ -1,1 +1,11 @@
-export {};
+export * from './store';
+export * from './collections';
+export * from './transactions';
+export * from './binary';
+export * from './audit';
+export * from './registry';
+export * from './tasks';
+export * from './key-vault';
+export * from './subjects';
+export * from './dead-letters';
+export * from './tokens';

@@ -1,0 +1,64 @@
+import { MongoClient, type Db, type MongoClientOptions } from 'mongodb';
+import { MongoAudit } from './audit';
+import { ensureCollections } from './collections';
+import { MongoDeadLetters } from './dead-letters';
+import { MongoKeyVault } from './key-vault';
+import { MongoRegistry } from './registry';
+import { MongoSubjectIndex } from './subjects';
+import { MongoDeletionTasks } from './tasks';
+import { MongoApiTokens } from './tokens';
+
+export type MongoStoreOptions = { dbName: string } & ({ url: string; clientOptions?: MongoClientOptions } | { client: MongoClient });
+
+export class ReplicaSetRequiredError extends Error {
+  constructor() {
+    super('the MongoDB store needs a replica set (a single-node one is enough: mongod --replSet rs0, then rs.initiate()); a standalone server has no multi-document transactions');
+    this.name = 'ReplicaSetRequiredError';
+  }
+}
+
+/** The distributed runtime's store ports over one MongoDB database. */
+export class MongoStore {
+  readonly audit: MongoAudit;
+  readonly registry: MongoRegistry;
+  readonly tasks: MongoDeletionTasks;
+  readonly vault: MongoKeyVault;
+  readonly subjects: MongoSubjectIndex;
+  readonly deadLetters: MongoDeadLetters;
+  readonly tokens: MongoApiTokens;
+
+  private constructor(
+    readonly client: MongoClient,
+    readonly db: Db,
+    private readonly ownsClient: boolean,
+  ) {
+    this.audit = new MongoAudit(client, db);
+    this.registry = new MongoRegistry(client, db, this.audit);
+    this.tasks = new MongoDeletionTasks(client, db, this.audit);
+    this.vault = new MongoKeyVault(client, db);
+    this.subjects = new MongoSubjectIndex(client, db);
+    this.deadLetters = new MongoDeadLetters(client, db);
+    this.tokens = new MongoApiTokens(db);
+  }
+
+  /** connects (unless given a client), refuses a server without transactions, and sets up collections */
+  static async open(opts: MongoStoreOptions): Promise<MongoStore> {
+    const owns = 'url' in opts;
+    const client = owns ? new MongoClient(opts.url, opts.clientOptions) : opts.client;
+    try {
+      if (owns) await client.connect();
+      const hello = await client.db('admin').command({ hello: 1 });
+      if (typeof hello.setName !== 'string' && hello.msg !== 'isdbgrid') throw new ReplicaSetRequiredError();
+      const db = client.db(opts.dbName);
+      await ensureCollections(db);
+      return new MongoStore(client, db, owns);
+    } catch (err) {
+      if (owns) await client.close();
+      throw err;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsClient) await this.client.close();
+  }
+}
