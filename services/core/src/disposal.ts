@@ -21,6 +21,19 @@ export function taskId(recordId: string, store: string, locator: string): string
   return `task_${createHash('sha256').update(`${recordId}\u0000${store}\u0000${locator}`).digest('base64url').slice(0, 22)}`;
 }
 
+/** What phase 1 did: the records it moved to `disposing`, and those the brain said to leave (with its reason). */
+export interface BeginOutcome {
+  started: string[];
+  skipped: Array<{ recordId: string; reason: string }>;
+}
+
+/** What phase 2 did: the records with a task that finished, and how many tasks ran or were escalated. */
+export interface RunOutcome {
+  touched: string[];
+  tasksRun: number;
+  tasksFailed: number;
+}
+
 export interface DisposalDeps {
   clock: Clock;
   registry: Registry;
@@ -35,6 +48,7 @@ export interface DisposalDeps {
  *   1. begin: due records become `disposing` together with one task per store (deterministic ids);
  *   2. run: ready tasks go to their store's connector; each outcome is saved (receipt, retry time, or failure);
  *   3. complete: records whose tasks are all done become `disposed`, keeping only non-personal proof.
+ * The phases are public so the distributed runtime's activities run this same code, one phase per activity.
  */
 export class DisposalService {
   private readonly platformConnector: EventLogConnector;
@@ -54,27 +68,34 @@ export class DisposalService {
     const report: SweepReport = { at: this.d.clock.now().toISOString(), started: 0, disposed: 0, tasksRun: 0, tasksFailed: 0 };
     // records a crash left `disposing` with every task done are completed first
     const left = await this.d.registry.disposing(this.opts.batch * 4);
-    report.disposed += await this.completeFinished(left, this.d.clock.now().toISOString());
+    report.disposed += (await this.completeFinished(left, this.d.clock.now().toISOString())).length;
     for (let round = 0; round < this.opts.maxRounds; round++) {
       const now = this.d.clock.now().toISOString();
       const due = await this.d.registry.due(now, this.opts.batch);
-      if (due.length) report.started += await this.begin(due, now);
-      const touched = await this.runReady(now, report);
+      if (due.length) report.started += (await this.begin(due, now)).started.length;
+      const run = await this.runReady(now);
+      report.tasksRun += run.tasksRun;
+      report.tasksFailed += run.tasksFailed;
       // only records whose tasks finished this round can have become complete
-      const disposed = touched.size ? await this.completeFinished([...(await this.d.registry.get([...touched])).values()], now) : 0;
+      const disposed = run.touched.length ? (await this.completeFinished([...(await this.d.registry.get(run.touched)).values()], now)).length : 0;
       report.disposed += disposed;
-      if (!due.length && !touched.size && !disposed) break;
+      if (!due.length && !run.touched.length && !disposed) break;
     }
     return report;
   }
 
-  private async begin(due: RecordState[], now: string): Promise<number> {
+  /** phase 1: the records the brain says to dispose at `now` become `disposing` with their tasks */
+  async begin(due: RecordState[], now: string): Promise<BeginOutcome> {
     const records: RecordState[] = [];
     const tasks: DeletionTask[] = [];
     const audit: AuditInput[] = [];
+    const skipped: BeginOutcome['skipped'] = [];
     for (const r of due) {
       const d = decideDisposal(r, now);
-      if (d.action !== 'dispose') continue;
+      if (d.action !== 'dispose') {
+        skipped.push({ recordId: r.id, reason: d.reason });
+        continue;
+      }
       records.push({ ...r, status: 'disposing', disposal: { startedAt: now, completedAt: null, receipts: [] } });
       for (const s of d.steps) {
         tasks.push({ taskId: taskId(r.id, s.store, s.locator), recordId: r.id, controller: r.controller, store: s.store, locator: s.locator, status: 'pending', attempts: 0, nextAttemptAt: now, lastError: null, receipt: null });
@@ -89,14 +110,15 @@ export class DisposalService {
       });
     }
     if (records.length) await this.d.tasks.begin(records, tasks, audit, now);
-    return records.length;
+    return { started: records.map((r) => r.id), skipped };
   }
 
-  /** runs the tasks whose time has come; returns the records with a task that finished */
-  private async runReady(now: string, report: SweepReport): Promise<Set<string>> {
+  /** phase 2: runs the tasks whose time has come; reports the records with a task that finished */
+  async runReady(now: string): Promise<RunOutcome> {
     const touched = new Set<string>();
+    let tasksFailed = 0;
     const ready = await this.d.tasks.ready(now, this.opts.batch * 4);
-    if (!ready.length) return touched;
+    if (!ready.length) return { touched: [], tasksRun: 0, tasksFailed: 0 };
     const groups = new Map<string, DeletionTask[]>();
     for (const t of ready) {
       const k = `${t.controller}\u0000${t.store}`;
@@ -128,7 +150,7 @@ export class DisposalService {
           }
           const delay = res.outcome === 'retry' ? nextAttemptDelay(attempts, connector?.retry ?? DEFAULT_RETRY, res.retryAfterMs, randomInt(1_000_000) / 1_000_000) : null;
           if (delay === null) {
-            report.tasksFailed++;
+            tasksFailed++;
             updated.push({ ...t, attempts, status: 'failed', lastError: res.detail });
             audit.push({
               actor: this.opts.actor,
@@ -143,14 +165,14 @@ export class DisposalService {
         });
       }),
     );
-    report.tasksRun += updated.length;
     await this.d.tasks.update(updated, audit, this.d.clock.now().toISOString());
-    return touched;
+    return { touched: [...touched], tasksRun: updated.length, tasksFailed };
   }
 
-  private async completeFinished(candidates: RecordState[], now: string): Promise<number> {
+  /** phase 3: of `candidates`, the `disposing` records whose tasks are all done become `disposed`; returns their ids */
+  async completeFinished(candidates: RecordState[], now: string): Promise<string[]> {
     const records = candidates.filter((r) => r.status === 'disposing');
-    if (!records.length) return 0;
+    if (!records.length) return [];
     const tasks = await this.d.tasks.ofRecords(records.map((r) => r.id));
     const byRecord = new Map<string, DeletionTask[]>();
     for (const t of tasks) {
@@ -175,6 +197,6 @@ export class DisposalService {
       });
     }
     if (done.length) await this.d.tasks.complete(done, audit, now);
-    return done.length;
+    return done.map((r) => r.id);
   }
 }

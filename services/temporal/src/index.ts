@@ -1,1 +1,6 @@
-export {};
+export * from './activities';
+export * from './codec';
+export * from './config';
+export * from './data-converter';
+export * from './schedule';
+export * from './worker';

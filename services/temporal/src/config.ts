@@ -1,0 +1,45 @@
+import { z } from 'zod';
+
+const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
+/** the interval strings the Temporal client takes (ms-style), e.g. "15m", "1h" */
+const interval = z.string().regex(/^[1-9][0-9]*(s|m|h|d)$/, 'must be a whole number of s, m, h or d, e.g. 15m');
+
+/**
+ * The distributed runtime's Temporal settings, from the environment; every problem names its
+ * variable. The master key is the one the embedded runtime uses: the payload key is derived from it.
+ */
+export const TemporalConfig = z.object({
+  TEMPORAL_ADDRESS: z.string().regex(/^[A-Za-z0-9.-]+:[0-9]{1,5}$/, 'must be host:port, e.g. temporal:7233').default('localhost:7233'),
+  TEMPORAL_NAMESPACE: z.string().regex(/^[A-Za-z0-9._-]{1,255}$/, 'must be a Temporal namespace name').default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().regex(/^[A-Za-z0-9._-]{1,255}$/, 'must be a task queue name').default('custodian-lifecycle'),
+  TEMPORAL_TLS: flag.default(false),
+  CUSTODIAN_MASTER_KEY: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'must be base64 of 32 random bytes (openssl rand -base64 32)'),
+  /** the payload key version new payloads are written with; raise it to rotate */
+  CUSTODIAN_PAYLOAD_KEY_VERSION: z.coerce.number().int().min(1).max(1_000).default(1),
+  /** versions still readable after a rotation, comma-separated, e.g. "1,2" */
+  CUSTODIAN_PAYLOAD_PREVIOUS_KEY_VERSIONS: z
+    .string()
+    .regex(/^$|^[1-9][0-9]{0,3}(,[1-9][0-9]{0,3})*$/, 'must be comma-separated key versions, e.g. 1,2')
+    .default('')
+    .transform((s) => (s ? s.split(',').map(Number) : [])),
+  CUSTODIAN_SWEEP_EVERY: interval.default('15m'),
+  CUSTODIAN_SWEEP_BATCH: z.coerce.number().int().min(1).max(2_000).default(500),
+  /** a workflow bundle made ahead of time (scripts/bundle-workflows.ts); else the worker bundles at start */
+  CUSTODIAN_WORKFLOW_BUNDLE: z.string().min(1).optional(),
+});
+export type TemporalConfig = z.infer<typeof TemporalConfig>;
+
+export class ConfigError extends Error {}
+
+export function readTemporalConfig(env: NodeJS.ProcessEnv = process.env): TemporalConfig {
+  const r = TemporalConfig.safeParse(env);
+  if (!r.success) {
+    // the variable and what is wrong with it; never the value (the master key is one of them)
+    const lines = r.error.issues.map((i) => `  ${String(i.path[0])}: ${i.message}`);
+    throw new ConfigError(`Custodian's Temporal worker cannot start; fix these environment variables:\n${lines.join('\n')}`);
+  }
+  if (r.data.CUSTODIAN_PAYLOAD_PREVIOUS_KEY_VERSIONS.includes(r.data.CUSTODIAN_PAYLOAD_KEY_VERSION)) {
+    throw new ConfigError(`Custodian's Temporal worker cannot start; fix these environment variables:\n  CUSTODIAN_PAYLOAD_PREVIOUS_KEY_VERSIONS: must not include the current CUSTODIAN_PAYLOAD_KEY_VERSION`);
+  }
+  return r.data;
+}

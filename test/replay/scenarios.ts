@@ -1,0 +1,228 @@
+import type { SweepActivities, SweepInput, SweepRecord, SweepWorkflowReport } from '@custodian/workflows/src/temporal/contract';
+import { HistoryBuilder } from '../support/history';
+
+/*
+ * The retention sweep's golden scenarios, written as the server would record them. Each is also the
+ * expectation of a replay: the activity calls (with their inputs) the workflow must make, the timers
+ * it must start and what it must return. make-histories.ts writes them to histories/*.json.
+ */
+
+export const START = '2024-02-19T10:00:00.000Z';
+const WORKFLOW = 'retentionSweep';
+/** an activity takes this long in these histories; workflow time moves with it */
+const ACTIVITY_MS = 250;
+
+/** a due call recording as listDue returns it: pseudonymous ids, locators withheld */
+export function sweepRecord(id: string, dueAt: string): SweepRecord {
+  return {
+    id,
+    controller: 'newark-sherwood',
+    category: 'call-recording',
+    subjectRef: `subj_${id.slice(4)}`,
+    status: 'active',
+    lawfulBasis: '6(1)(e)',
+    policyVersion: 'newark-sherwood@1.0.0',
+    retention: { duration: 'P40D', trigger: 'occurred', action: 'delete' },
+    lifecycle: { firstAt: '2024-01-10T10:00:00.000Z', lastAt: '2024-01-10T10:00:00.000Z', open: true, closedAt: null, escalatedAt: null, events: 1, reopenedAt: null },
+    clockStartedAt: '2024-01-10T10:00:00.000Z',
+    dueAt,
+    dueReason: `Kept P40D (2024-01-10T10:00:00.000Z), so due at ${dueAt}.`,
+    locations: [
+      { store: '8x8', locator: '[withheld]' },
+      { store: 'recordings-files', locator: '[withheld]' },
+    ],
+    team: 'customer-services',
+    callCentreLocation: 'castle-house',
+    registeredAt: '2024-01-10T10:00:05.000Z',
+    updatedAt: '2024-01-10T10:00:05.000Z',
+    lastOffset: 1,
+    disposal: null,
+  };
+}
+
+type Activity = keyof SweepActivities;
+type In<K extends Activity> = Parameters<SweepActivities[K]>[0];
+type Out<K extends Activity> = Awaited<ReturnType<SweepActivities[K]>>;
+
+export interface Expected {
+  activities: Array<{ type: Activity; input: unknown }>;
+  timers: number[];
+  /** what the run ends with: a returned report, a continue-as-new with its arguments, or a cancellation */
+  end: { returned: SweepWorkflowReport } | { continuedAsNew: unknown[] } | { cancelled: true };
+}
+
+export interface Scenario {
+  name: string;
+  file: string;
+  history: HistoryBuilder;
+  expected: Expected;
+}
+
+/** writes a sweep run: each call appends what the workflow commands and what the server then records */
+export class SweepScript {
+  readonly history: HistoryBuilder;
+  readonly activities: Expected['activities'] = [];
+  readonly timers: number[] = [];
+  private activitySeq = 0;
+  private timerSeq = 0;
+  /** workflow time of the activation that started the run */
+  readonly startedAt: string;
+
+  constructor(input: SweepInput, start = START) {
+    this.history = new HistoryBuilder(start);
+    this.history.workflowExecutionStarted({ workflowType: WORKFLOW, args: [input] });
+    this.history.workflowTask();
+    this.startedAt = this.history.now;
+  }
+
+  /** workflow time of the current activation */
+  get now(): string {
+    return this.history.now;
+  }
+
+  nextActivityId(): string {
+    return String(++this.activitySeq);
+  }
+
+  /** the workflow schedules `type`; it completes with `result` and the workflow runs on */
+  act<K extends Activity>(type: K, input: In<K>, result: Out<K>): this {
+    this.activities.push({ type, input });
+    this.history.activity({ activityId: this.nextActivityId(), activityType: type, args: [input], result, tookMs: ACTIVITY_MS });
+    return this;
+  }
+
+  /** the workflow schedules `type`; after the server's own attempts it fails */
+  actFails<K extends Activity>(type: K, input: In<K>, message: string, attempts = 5): this {
+    this.activities.push({ type, input });
+    const h = this.history;
+    const s = h.activityTaskScheduled({ activityId: this.nextActivityId(), activityType: type, args: [input] });
+    const st = h.activityTaskStarted(s, attempts);
+    h.advance(ACTIVITY_MS);
+    h.activityTaskFailed(s, st, message);
+    h.workflowTask();
+    return this;
+  }
+
+  /** the workflow sleeps `ms` on a durable timer, which fires */
+  sleeps(ms: number): this {
+    this.timers.push(ms);
+    const id = String(++this.timerSeq);
+    const started = this.history.timerStarted(id, ms);
+    this.history.advance(ms);
+    this.history.timerFired(id, started);
+    this.history.workflowTask();
+    return this;
+  }
+
+  report(over: Partial<SweepWorkflowReport>): SweepWorkflowReport {
+    return { startedAt: this.startedAt, runs: 1, rounds: 0, started: 0, disposed: 0, tasksRun: 0, tasksFailed: 0, skippedCount: 0, skipped: [], stepRetries: 0, outcome: 'running', ...over };
+  }
+
+  returns(report: SweepWorkflowReport): Expected {
+    this.history.workflowExecutionCompleted(report);
+    return { activities: this.activities, timers: this.timers, end: { returned: report } };
+  }
+
+  continuesAsNew(args: unknown[]): Expected {
+    this.history.workflowExecutionContinuedAsNew(args);
+    return { activities: this.activities, timers: this.timers, end: { continuedAsNew: args } };
+  }
+}
+
+const A = 'rec_A7pQ2mZr';
+const B = 'rec_B3xK9wLt';
+const C = 'rec_C8nV4hYs';
+const DUE_EARLIER = '2024-02-19T09:00:00.000Z';
+const BATCH = 100;
+const LEFTOVER = BATCH * 4;
+
+/** three due records: begun, their nine deletion tasks run, completed; a second round finds nothing and the sweep ends */
+export function disposesABatch(): Scenario {
+  const s = new SweepScript({ batch: BATCH });
+  s.act('completeLeftover', { now: s.now, limit: LEFTOVER }, { disposed: [] });
+  const t1 = s.now;
+  s.act('listDue', { now: t1, limit: BATCH }, [sweepRecord(A, DUE_EARLIER), sweepRecord(B, DUE_EARLIER), sweepRecord(C, t1)]);
+  s.act('beginDisposal', { recordIds: [A, B, C], now: t1 }, { started: [A, B, C], skipped: [] });
+  s.act('runReadyDeletions', { now: t1 }, { touched: [A, B, C], tasksRun: 9, tasksFailed: 0 });
+  s.act('completeFinished', { recordIds: [A, B, C], now: t1 }, { disposed: [A, B, C] });
+  const t2 = s.now;
+  s.act('listDue', { now: t2, limit: BATCH }, []);
+  s.act('runReadyDeletions', { now: t2 }, { touched: [], tasksRun: 0, tasksFailed: 0 });
+  const expected = s.returns(s.report({ rounds: 2, started: 3, disposed: 3, tasksRun: 9, outcome: 'finished' }));
+  return { name: 'sweep disposes a batch', file: 'sweep-disposes-a-batch.json', history: s.history, expected };
+}
+
+/**
+ * The brain says not to dispose B (its due time is later than workflow time: it moved since the
+ * registry listed it; a legal hold will be the same path): only A is begun, B is reported, and a
+ * second round that still lists B ends the sweep rather than spinning on it.
+ */
+export function heldRecordIsSkipped(): Scenario {
+  const s = new SweepScript({ batch: BATCH });
+  s.act('completeLeftover', { now: s.now, limit: LEFTOVER }, { disposed: [] });
+  const t1 = s.now;
+  const later = '2024-03-01T10:00:00.000Z';
+  const b = sweepRecord(B, later);
+  s.act('listDue', { now: t1, limit: BATCH }, [sweepRecord(A, DUE_EARLIER), b]);
+  s.act('beginDisposal', { recordIds: [A], now: t1 }, { started: [A], skipped: [] });
+  s.act('runReadyDeletions', { now: t1 }, { touched: [A], tasksRun: 3, tasksFailed: 0 });
+  s.act('completeFinished', { recordIds: [A], now: t1 }, { disposed: [A] });
+  const t2 = s.now;
+  s.act('listDue', { now: t2, limit: BATCH }, [b]);
+  s.act('runReadyDeletions', { now: t2 }, { touched: [], tasksRun: 0, tasksFailed: 0 });
+  const skipped = { recordId: B, reason: b.dueReason };
+  const expected = s.returns(s.report({ rounds: 2, started: 1, disposed: 1, tasksRun: 3, skippedCount: 2, skipped: [skipped, skipped], outcome: 'finished' }));
+  return { name: 'a held (not disposable) record is skipped', file: 'held-record-is-skipped.json', history: s.history, expected };
+}
+
+/** listDue fails after the server's attempts; the workflow waits a minute on a timer and lists again */
+export function activityFailureIsRetried(): Scenario {
+  const s = new SweepScript({ batch: BATCH });
+  s.act('completeLeftover', { now: s.now, limit: LEFTOVER }, { disposed: [] });
+  const t1 = s.now;
+  s.actFails('listDue', { now: t1, limit: BATCH }, 'registry unavailable');
+  s.sleeps(60_000);
+  // the round keeps the instant it started at: one round decides at one time
+  s.act('listDue', { now: t1, limit: BATCH }, [sweepRecord(A, DUE_EARLIER)]);
+  s.act('beginDisposal', { recordIds: [A], now: t1 }, { started: [A], skipped: [] });
+  s.act('runReadyDeletions', { now: t1 }, { touched: [A], tasksRun: 3, tasksFailed: 0 });
+  s.act('completeFinished', { recordIds: [A], now: t1 }, { disposed: [A] });
+  const t2 = s.now;
+  s.act('listDue', { now: t2, limit: BATCH }, []);
+  s.act('runReadyDeletions', { now: t2 }, { touched: [], tasksRun: 0, tasksFailed: 0 });
+  const expected = s.returns(s.report({ rounds: 2, started: 1, disposed: 1, tasksRun: 3, stepRetries: 1, outcome: 'finished' }));
+  return { name: 'an activity failure is retried', file: 'activity-failure-is-retried.json', history: s.history, expected };
+}
+
+/** an operator cancels the sweep while listDue runs: the activity is asked to stop and the run ends cancelled */
+export function cancellation(): Scenario {
+  const s = new SweepScript({ batch: BATCH });
+  s.act('completeLeftover', { now: s.now, limit: LEFTOVER }, { disposed: [] });
+  const input = { now: s.now, limit: BATCH };
+  s.activities.push({ type: 'listDue', input });
+  const h = s.history;
+  const scheduled = h.activityTaskScheduled({ activityId: s.nextActivityId(), activityType: 'listDue', args: [input] });
+  h.activityTaskStarted(scheduled);
+  h.advance(5_000);
+  h.workflowExecutionCancelRequested();
+  h.workflowTask();
+  h.activityTaskCancelRequested(scheduled);
+  h.workflowExecutionCanceled();
+  return { name: 'cancellation', file: 'cancellation.json', history: h, expected: { activities: s.activities, timers: [], end: { cancelled: true } } };
+}
+
+/** with one round per run, a round that made progress ends the run with a continue-as-new carrying the totals */
+export function continuesAsNew(): Scenario {
+  const input = { batch: BATCH, roundsPerRun: 1 };
+  const s = new SweepScript(input);
+  s.act('completeLeftover', { now: s.now, limit: LEFTOVER }, { disposed: [] });
+  const t1 = s.now;
+  s.act('listDue', { now: t1, limit: BATCH }, [sweepRecord(A, DUE_EARLIER)]);
+  s.act('beginDisposal', { recordIds: [A], now: t1 }, { started: [A], skipped: [] });
+  s.act('runReadyDeletions', { now: t1 }, { touched: [A], tasksRun: 3, tasksFailed: 0 });
+  s.act('completeFinished', { recordIds: [A], now: t1 }, { disposed: [A] });
+  const expected = s.continuesAsNew([{ ...input, carried: s.report({ rounds: 1, started: 1, disposed: 1, tasksRun: 3 }) }]);
+  return { name: 'a sweep continues as new after its rounds', file: 'continues-as-new.json', history: s.history, expected };
+}
+
+export const SCENARIOS = [disposesABatch, heldRecordIsSkipped, activityFailureIsRetried, cancellation, continuesAsNew];
