@@ -2,7 +2,7 @@
  * Every error leaves as JSON {error, message, details?}. Nothing about the request body or query
  * goes to the log: bodies carry personal data and the query may carry a token.
  */
-import { ClockNotSimulatedError, NotFoundError } from '@custodian/core';
+import { ClockNotSimulatedError, NotFoundError, NotServedHereError, UnsupportedRequestError } from '@custodian/core';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 
@@ -46,6 +46,8 @@ export function errorHandler(err: FastifyError, request: FastifyRequest, reply: 
   if (err instanceof HttpError) return reply.code(err.statusCode).send({ error: err.error, message: err.message });
   if (err instanceof NotFoundError) return reply.code(404).send({ error: 'not-found', message: err.message });
   if (err instanceof ClockNotSimulatedError) return reply.code(409).send({ error: 'clock-not-simulated', message: err.message });
+  if (err instanceof UnsupportedRequestError) return reply.code(400).send({ error: 'unsupported-request', message: err.message });
+  if (err instanceof NotServedHereError) return reply.code(503).send({ error: 'not-served-here', message: err.message });
 
   const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
   if (status < 500) {

@@ -7,7 +7,7 @@ import type { AuditInput, Clock, ConnectorDirectory, DeletionConnector, Deletion
 export class EventLogConnector implements DeletionConnector {
   readonly kind = 'platform';
   readonly retry = DEFAULT_RETRY;
-  constructor(private readonly bus: EventBus) {}
+  constructor(private readonly bus: Pick<EventBus, 'purgeRecords'>) {}
   async delete(requests: DeletionRequest[]): Promise<DeletionResult[]> {
     const purged = await this.bus.purgeRecords(requests.map((r) => r.recordId));
     return requests.map((r) => {
@@ -39,7 +39,10 @@ export interface DisposalDeps {
   registry: Registry;
   tasks: DeletionTasks;
   connectors: ConnectorDirectory;
-  bus: EventBus;
+  /** the embedded log, whose sealed sections the platform purges itself */
+  bus?: Pick<EventBus, 'purgeRecords'>;
+  /** the connector for the platform's own copies where the log is not the embedded one (Kafka topics) */
+  logConnector?: DeletionConnector;
 }
 
 /**
@@ -51,12 +54,14 @@ export interface DisposalDeps {
  * The phases are public so the distributed runtime's activities run this same code, one phase per activity.
  */
 export class DisposalService {
-  private readonly platformConnector: EventLogConnector;
+  private readonly platformConnector: DeletionConnector;
   constructor(
     private readonly d: DisposalDeps,
     private readonly opts = { batch: 2_000, maxRounds: 1_000, actor: 'retention-sweep' },
   ) {
-    this.platformConnector = new EventLogConnector(d.bus);
+    if (d.logConnector) this.platformConnector = d.logConnector;
+    else if (d.bus) this.platformConnector = new EventLogConnector(d.bus);
+    else throw new Error('disposal needs the event log (bus) or a connector for the platform\'s own copies (logConnector)');
   }
 
   private connector(controller: string, store: string): DeletionConnector | undefined {

@@ -3,9 +3,9 @@ import { linkingKeys } from '@custodian/workflows';
 import { random } from './crypto';
 import type { IngestResult } from './platform';
 import type { PlatformPorts } from './platform-service';
-import type { AuditInput, DeadLetter, StoredEvent } from './ports';
+import type { AuditInput, DeadLetter, EventStream, StoredEvent } from './ports';
 
-export type IngestDeps = Pick<PlatformPorts, 'clock' | 'book' | 'master' | 'sealer' | 'bus' | 'subjects' | 'deadLetters' | 'audit'>;
+export type IngestDeps = Pick<PlatformPorts, 'clock' | 'book' | 'master' | 'sealer' | 'subjects' | 'deadLetters' | 'audit'> & { bus: Pick<EventStream, 'publish'> };
 
 const newId = (prefix: string) => `${prefix}_${random(12).toString('base64url')}`;
 

@@ -34,11 +34,11 @@ export class PlatformService implements Platform {
   readonly disposal: DisposalService;
   private readonly lifecycle = new Serial();
 
-  constructor(private readonly p: PlatformPorts) {
+  constructor(protected readonly p: PlatformPorts) {
     this.clock = p.clock;
     this.tokens = p.tokens;
     this.ingestion = new IngestService(p);
-    this.projector = new Projector(p);
+    this.projector = new Projector({ ...p, purge: (ids) => p.bus.purgeRecords(ids) });
     this.disposal = new DisposalService(p);
   }
 
@@ -95,9 +95,14 @@ export class PlatformService implements Platform {
         [{ actor, action: 'dead-letter.reprocessed', target: { kind: 'dead-letter', id }, reason: corrected === undefined ? 'reprocessed as it was' : 'reprocessed with a corrected event', details: { outcome: result!.status, eventId: result!.eventId } }],
         now,
       );
-      await this.project();
+      await this.afterReprocess();
     }
     return result!;
+  }
+
+  /** the embedded runtime registers the reprocessed event at once; a distributed one leaves it to its consumers */
+  protected async afterReprocess(): Promise<void> {
+    await this.project();
   }
 
   audit(q: { afterSeq?: number; limit: number; targetId?: string }): Promise<AuditEntry[]> {

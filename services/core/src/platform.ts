@@ -53,6 +53,17 @@ export class ClockNotSimulatedError extends Error {
   }
 }
 export class NotFoundError extends Error {}
+/** A request this runtime cannot carry out as asked; the message says what it can do instead. */
+export class UnsupportedRequestError extends Error {}
+/** In the distributed runtime each service wires only its own ports: this names the service that serves the call. */
+export class NotServedHereError extends Error {
+  constructor(
+    readonly operation: string,
+    readonly servedBy: string,
+  ) {
+    super(`${operation} is served by the ${servedBy} service, not this one`);
+  }
+}
 
 export interface Platform {
   readonly clock: Clock;

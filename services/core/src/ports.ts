@@ -256,3 +256,12 @@ export interface ApiTokens {
   verify(token: string): Promise<ApiPrincipal | null>;
   issue(name: string, roles: string[]): Promise<string>;
 }
+
+/**
+ * The processes that wait (the retention sweep now; erasure, subject requests and hold reviews
+ * later): Temporal in the distributed runtime. The API reads their state only through this.
+ */
+export interface Orchestrator {
+  /** runs a retention sweep now (besides the schedule) and waits for its report */
+  runSweep(): Promise<import('./platform').SweepReport>;
+}

@@ -11,15 +11,36 @@ export const LIFECYCLE_GROUP = 'lifecycle';
  */
 export class Projector {
   constructor(
-    private readonly d: { clock: Clock; book: PolicyBook; bus: EventBus; registry: Registry },
+    private readonly d: {
+      clock: Clock;
+      book: PolicyBook;
+      /** only step() reads it: the embedded log */
+      bus: Pick<EventBus, 'poll' | 'commit'>;
+      registry: Registry;
+      /**
+       * takes a late event's sealed copy out of a log that can rewrite itself (the embedded one);
+       * Kafka topics cannot, and their retention, shorter than any category's, removes it
+       */
+      purge?: (recordIds: string[]) => Promise<unknown>;
+    },
     private readonly group = LIFECYCLE_GROUP,
     private readonly batch = 5_000,
   ) {}
 
-  /** applies one batch; returns how many events it consumed */
+  /** applies one batch from the embedded log; returns how many events it consumed */
   async step(): Promise<number> {
     const events = await this.d.bus.poll(this.group, this.batch, { withSealed: false });
     if (!events.length) return 0;
+    await this.handle(events);
+    await this.d.bus.commit(this.group, events[events.length - 1]!.offset!);
+    return events.length;
+  }
+
+  /**
+   * Registers what a batch of events says, in one registry unit. Both runtimes call this: the
+   * embedded log through step(), Kafka through a subscription that commits after it resolves.
+   */
+  async handle(events: StoredEvent[]): Promise<void> {
     const now = this.d.clock.now().toISOString();
     const prev = await this.d.registry.get([...new Set(events.map((e) => e.recordId))]);
     const changed = new Map<string, RecordState>();
@@ -28,9 +49,7 @@ export class Projector {
     for (const e of events) this.apply(e, prev, changed, audit, purge);
     await this.d.registry.save([...changed.values()], audit, now);
     // a late event for a record already disposed brought personal data back into the log: take it out again
-    if (purge.size) await this.d.bus.purgeRecords([...purge]);
-    await this.d.bus.commit(this.group, events[events.length - 1]!.offset!);
-    return events.length;
+    if (purge.size) await this.d.purge?.([...purge]);
   }
 
   async drain(): Promise<number> {

@@ -299,6 +299,18 @@ export class KafkaEventStream implements EventStream {
     }
   }
 
+  /** the next offset to be written on every partition of the event topics (what a replay will re-read up to) */
+  async endOffsets(): Promise<Array<{ topic: string; partition: number; offset: string }>> {
+    const admin = await this.admin();
+    try {
+      const out: Array<{ topic: string; partition: number; offset: string }> = [];
+      for (const topic of this.topics.events()) for (const o of await admin.fetchTopicOffsets(topic)) out.push({ topic, partition: o.partition, offset: o.high });
+      return out;
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   /** reads the dead-letter topic from the start (operators' listing; tests) */
   async readDeadLetters(limit: number, timeoutMs = 10_000): Promise<Array<{ origin: { topic: string; partition: number; offset: string }; error: string; attempts: number }>> {
     const consumer = this.consumerFor(`custodian-dlq-reader-${process.pid}-${Date.now()}`);

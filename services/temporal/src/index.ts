@@ -4,3 +4,4 @@ export * from './config';
 export * from './data-converter';
 export * from './schedule';
 export * from './worker';
+export * from './orchestrator';

@@ -1,0 +1,46 @@
+import { DisposalService, Projector, type Clock, type ConnectorDirectory, type DeletionTasks, type EventStream, type PolicyBook, type Registry, type Subscription } from '@custodian/core';
+import { TopicRetentionConnector } from '@custodian/kafka';
+import { LIFECYCLE_GROUP } from './platform';
+
+export interface LifecycleDeps {
+  clock: Clock;
+  book: PolicyBook;
+  stream: EventStream;
+  registry: Registry;
+  tasks: DeletionTasks;
+  connectors: ConnectorDirectory;
+  /** the topics' retention: how long the platform's own copies outlive their latest event */
+  topicRetentionMs: number;
+}
+
+/**
+ * The lifecycle service's two halves that need no Temporal server to be composed: the projector
+ * as a consumer group, and the disposal phases the sweep activities run (with the topics'
+ * retention standing in for a purge of the platform's own copies).
+ */
+export function lifecycleParts(d: LifecycleDeps) {
+  const projector = new Projector({
+    clock: d.clock,
+    book: d.book,
+    registry: d.registry,
+    bus: {
+      poll: async () => {
+        throw new Error('the distributed projector is fed by its consumer group, not by polling');
+      },
+      commit: async () => undefined,
+    },
+  });
+  const disposal = new DisposalService({
+    clock: d.clock,
+    registry: d.registry,
+    tasks: d.tasks,
+    connectors: d.connectors,
+    logConnector: new TopicRetentionConnector({ clock: d.clock, registry: d.registry, retentionMs: d.topicRetentionMs }),
+  });
+  return {
+    projector,
+    disposal,
+    /** the consumer group: a batch's offsets are committed once the registry has it */
+    project: (opts?: { maxBatch?: number }): Promise<Subscription> => d.stream.subscribe(LIFECYCLE_GROUP, (b) => projector.handle(b.events), opts),
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * The distributed runtime's services, each its own process, configured from the environment:
+ *   tsx services/distributed/src/main.ts ingest      POST /v1/events -> Kafka (MongoDB: subjects, keys, dead letters, audit)
+ *   tsx services/distributed/src/main.ts lifecycle   Kafka consumer group -> registry; Temporal worker running the sweep
+ *   tsx services/distributed/src/main.ts api         the DPO's and operators' API; sweeps and replays through Temporal and Kafka
+ * CUSTODIAN_RUNTIME=distributed selects it; the embedded runtime (services/embedded) stays the default.
+ */
+import { startServer } from '@custodian/api';
+import { StaticConnectorDirectory } from '@custodian/connectors';
+import { MasterKey, PolicyBook, Sealer, SubjectCache, SystemClock, loadPolicyPacks, type ConnectorDirectory } from '@custodian/core';
+import { KafkaEventStream, TopicRetentionConnector } from '@custodian/kafka';
+import { MongoStore } from '@custodian/mongo';
+import { TemporalOrchestrator, createSweepWorker, ensureSweepSchedule, readTemporalConfig } from '@custodian/temporal';
+import { Client, Connection } from '@temporalio/client';
+import { ConfigError, SERVICES, readServiceConfig, type ServiceName } from './config';
+import { lifecycleParts } from './lifecycle';
+import { DistributedPlatform } from './platform';
+
+const NO_CONNECTORS: ConnectorDirectory = { find: () => undefined };
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+type KafkaSettings = Pick<ReturnType<typeof readServiceConfig<'ingest'>>, 'KAFKA_BROKERS' | 'KAFKA_CLIENT_ID' | 'KAFKA_TOPIC_PREFIX' | 'KAFKA_IDEMPOTENT' | 'KAFKA_PARTITIONS' | 'KAFKA_REPLICATION_FACTOR' | 'KAFKA_RETENTION_MS'>;
+
+function kafkaOf(cfg: KafkaSettings, service: ServiceName) {
+  return new KafkaEventStream({
+    brokers: cfg.KAFKA_BROKERS,
+    clientId: `${cfg.KAFKA_CLIENT_ID}-${service}`,
+    topicPrefix: cfg.KAFKA_TOPIC_PREFIX,
+    idempotent: cfg.KAFKA_IDEMPOTENT,
+    partitions: cfg.KAFKA_PARTITIONS,
+    replicationFactor: cfg.KAFKA_REPLICATION_FACTOR,
+    retentionMs: cfg.KAFKA_RETENTION_MS,
+    onLog: (level, m) => process.stderr.write(`[kafka ${level}] ${m}\n`),
+  });
+}
+
+async function serveHttp(service: 'ingest' | 'api') {
+  const cfg = readServiceConfig(service);
+  const master = MasterKey.fromBase64(cfg.CUSTODIAN_MASTER_KEY);
+  const store = await MongoStore.open({ url: cfg.MONGO_URL, dbName: cfg.MONGO_DB });
+  const stream = kafkaOf(cfg, service);
+  const orchestrator = service === 'api' ? await TemporalOrchestrator.connect(readTemporalConfig(process.env)) : undefined;
+  const platform = new DistributedPlatform({
+    service,
+    clock: new SystemClock(),
+    book: new PolicyBook(loadPolicyPacks(cfg.CUSTODIAN_POLICY_PACKS)),
+    master,
+    sealer: new Sealer(master, store.vault),
+    stream,
+    subjects: new SubjectCache(store.subjects),
+    registry: store.registry,
+    tasks: store.tasks,
+    deadLetters: store.deadLetters,
+    audit: store.audit,
+    tokens: store.tokens,
+    connectors: NO_CONNECTORS,
+    ...(orchestrator ? { orchestrator } : {}),
+  });
+  const server = await startServer(platform, { host: cfg.CUSTODIAN_HTTP_HOST, port: cfg.CUSTODIAN_HTTP_PORT });
+  log(`custodian ${service} listening on ${cfg.CUSTODIAN_HTTP_HOST}:${cfg.CUSTODIAN_HTTP_PORT}`);
+  return async () => {
+    await server.close();
+    await stream.close();
+    await store.close();
+  };
+}
+
+async function lifecycle() {
+  const cfg = readServiceConfig('lifecycle');
+  const tcfg = readTemporalConfig(process.env);
+  const clock = new SystemClock();
+  const store = await MongoStore.open({ url: cfg.MONGO_URL, dbName: cfg.MONGO_DB });
+  const stream = kafkaOf(cfg, 'lifecycle');
+  const created = await stream.ensureTopics();
+  if (created.length) log(`created topics: ${created.join(', ')}`);
+  const connectors = StaticConnectorDirectory.fromFile(cfg.CUSTODIAN_CONNECTORS);
+  const parts = lifecycleParts({ clock, book: new PolicyBook(loadPolicyPacks(cfg.CUSTODIAN_POLICY_PACKS)), stream, registry: store.registry, tasks: store.tasks, connectors, topicRetentionMs: cfg.KAFKA_RETENTION_MS });
+  const sub = await parts.project();
+  const worker = await createSweepWorker(tcfg, {
+    clock,
+    registry: store.registry,
+    tasks: store.tasks,
+    connectors,
+    logConnector: new TopicRetentionConnector({ clock, registry: store.registry, retentionMs: cfg.KAFKA_RETENTION_MS }),
+  });
+  const connection = await Connection.connect({ address: tcfg.TEMPORAL_ADDRESS, tls: tcfg.TEMPORAL_TLS });
+  log(`sweep schedule ${await ensureSweepSchedule(new Client({ connection, namespace: tcfg.TEMPORAL_NAMESPACE }).schedule, tcfg)}`);
+  const running = worker.run();
+  log('custodian lifecycle running: projector consumer group and sweep worker');
+  return async () => {
+    await sub.stop();
+    worker.shutdown();
+    await running;
+    await connection.close();
+    await stream.close();
+    await store.close();
+  };
+}
+
+async function main() {
+  const service = process.argv[2];
+  if (!service || !(service in SERVICES)) throw new ConfigError(`usage: main.ts <${Object.keys(SERVICES).join('|')}>`);
+  const stop = service === 'lifecycle' ? await lifecycle() : await serveHttp(service as 'ingest' | 'api');
+  const shutdown = async () => {
+    await stop();
+    process.exit(0);
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`${e instanceof ConfigError || (e instanceof Error && e.name === 'ConfigError') ? e.message : e instanceof Error ? e.stack : String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,90 @@
+import {
+  NotServedHereError,
+  PlatformService,
+  UnsupportedRequestError,
+  type EventBus,
+  type EventStream,
+  type Orchestrator,
+  type PlatformPorts,
+  type ReplayReport,
+  type SweepReport,
+} from '@custodian/core';
+import type { ServiceName } from './config';
+
+export const LIFECYCLE_GROUP = 'custodian-lifecycle';
+
+/** what a distributed service can do with the stream besides publishing (KafkaEventStream) */
+export interface ReplayableStream extends EventStream {
+  seek(group: string, to: { time: string }): Promise<Array<{ topic: string; partition: number; offset: string }>>;
+  endOffsets(): Promise<Array<{ topic: string; partition: number; offset: string }>>;
+}
+
+export interface DistributedPorts extends Omit<PlatformPorts, 'bus'> {
+  service: ServiceName;
+  stream: ReplayableStream;
+  /** Temporal; only the api service has it */
+  orchestrator?: Orchestrator;
+}
+
+/**
+ * The Kafka stream seen through the embedded log's port: publish and subscribe go to Kafka; what
+ * only a log of its own can do is refused with the service that does it instead.
+ */
+function streamAsBus(stream: EventStream): EventBus {
+  const refuse = (op: string, by: string) => async () => {
+    throw new NotServedHereError(op, by);
+  };
+  return {
+    publish: (events) => stream.publish(events),
+    subscribe: (group, handler, opts) => stream.subscribe(group, handler, opts),
+    poll: refuse('reading the log by polling', 'lifecycle (a Kafka consumer group)'),
+    commit: refuse('committing a log position', 'lifecycle (a Kafka consumer group)'),
+    committed: refuse('reading a log position', 'lifecycle (a Kafka consumer group)'),
+    seek: refuse('moving a log position', 'api (replay)'),
+    eventsOfRecord: refuse("reading a record's events", 'lifecycle'),
+    purgeRecords: refuse('rewriting the log (Kafka topics age out instead)', 'lifecycle'),
+    head: refuse('reading the head of the log', 'api'),
+  };
+}
+
+/**
+ * The Platform the HTTP API serves, in the distributed runtime: the same PlatformService over
+ * Kafka and MongoDB ports, with what runs elsewhere handed over: projection to the lifecycle
+ * service's consumer group, sweeps to Temporal, replay to a move of the consumer group.
+ */
+export class DistributedPlatform extends PlatformService {
+  constructor(private readonly d: DistributedPorts) {
+    super({ ...d, bus: streamAsBus(d.stream) });
+  }
+
+  override async project(): Promise<number> {
+    throw new NotServedHereError('projection', 'lifecycle (it projects continuously)');
+  }
+
+  protected override async afterReprocess(): Promise<void> {
+    // the lifecycle service's consumers register the re-published event
+  }
+
+  override async sweep(): Promise<SweepReport> {
+    if (!this.d.orchestrator) throw new NotServedHereError('a sweep on demand', 'api');
+    return this.d.orchestrator.runSweep();
+  }
+
+  /**
+   * Moves the lifecycle group back to `time` on every partition. Kafka only allows this while the
+   * group has no members: stop the lifecycle services first, then start them again to re-read.
+   */
+  override async replay(from: { offset: number } | { time: string }, actor: string): Promise<ReplayReport> {
+    if (!('time' in from)) throw new UnsupportedRequestError('the distributed runtime replays from a time (fromTime); Kafka offsets are per partition, so a single offset names no position');
+    const moved = await this.d.stream.seek(LIFECYCLE_GROUP, from);
+    const ends = new Map((await this.d.stream.endOffsets()).map((e) => [`${e.topic}/${e.partition}`, Number(e.offset)]));
+    const replayed = moved.reduce((n, m) => n + Math.max(0, (ends.get(`${m.topic}/${m.partition}`) ?? 0) - Number(m.offset)), 0);
+    const head = [...ends.values()].reduce((n, h) => n + h, 0);
+    const fromOffset = moved.length ? Math.min(...moved.map((m) => Number(m.offset))) : 0;
+    await this.d.audit.append(
+      [{ actor, action: 'log.replay-requested', target: { kind: 'system', id: 'event-topics' }, reason: `lifecycle group moved back to ${from.time}; its consumers re-read ${replayed} event(s) when they start`, details: { partitions: moved.length, replayed, head } }],
+      this.clock.now().toISOString(),
+    );
+    return { fromOffset, replayed, head };
+  }
+}
