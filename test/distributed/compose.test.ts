@@ -59,6 +59,7 @@ test('an event posted to the ingest API goes through Kafka to the lifecycle cons
     deadLetters: stores.deadLetters,
     audit: stores.audit,
     tokens: stores.tokens,
+    idempotency: stores.idempotency,
     connectors,
     orchestrator: { runSweep: () => lifecycle.disposal.sweep() },
   });
@@ -77,6 +78,10 @@ test('an event posted to the ingest API goes through Kafka to the lifecycle cons
     expect(posted.statusCode).toBe(200);
     const [result] = posted.json().results as Array<{ status: string; recordId: string }>;
     expect(result!.status).toBe('accepted');
+    // Kafka cannot refuse a repeat: ingest's idempotency keys do, and nothing is published again
+    const again = await app.inject({ method: 'POST', url: '/v1/events', headers: { authorization: `Bearer ${service}` }, payload: event });
+    expect((again.json().results as Array<{ status: string }>)[0]!.status).toBe('duplicate');
+    expect((await stream.endOffsets()).reduce((n, o) => n + Number(o.offset), 0)).toBe(1);
 
     sub = await lifecycle.project();
     const t0 = Date.now();

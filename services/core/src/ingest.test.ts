@@ -1,3 +1,4 @@
+import { IngestService } from './ingest';
 import type { IngestResult } from './platform';
 import type { StoredEvent } from './ports';
 import { ev, envelope, nextEventId, testPlatform } from './test-support/memory-ports';
@@ -354,5 +355,21 @@ describe('IngestService.check', () => {
     const c = t.platform.ingestion.check({ ...e, eventId: nextEventId() });
     expect(c.ok).toBe(true);
     if (c.ok) expect(c.event.locations).toEqual([]);
+  });
+});
+
+describe('IngestService over a log that cannot refuse repeats (Kafka)', () => {
+  it('answers duplicate from the idempotency keys, publishes nothing again, and remembers only what was appended', async () => {
+    const t = testPlatform();
+    const published: string[] = [];
+    const kafkaLike = { publish: async (events: StoredEvent[]) => events.map((e, i) => (published.push(e.eventId), { eventId: e.eventId, status: 'appended' as const, offset: published.length - events.length + i })) };
+    const ingest = new IngestService({ clock: t.clock, book: t.book, master: t.master, sealer: t.sealer, subjects: t.ports.subjects, deadLetters: t.ports.deadLetters, audit: t.ports.audit, bus: kafkaLike, idempotency: t.ports.idempotency });
+    const a = ev.enquiry('derby', 'ENQ-1', AT);
+    const b = ev.enquiry('derby', 'ENQ-2', AT);
+    const bad = { ...ev.enquiry('derby', 'ENQ-3', AT), category: 'complaint' };
+    expect((await ingest.ingest([a, bad], 'svc')).map((r) => r.status)).toEqual(['accepted', 'rejected']);
+    expect((await ingest.ingest([a, b, b], 'svc')).map((r) => r.status)).toEqual(['duplicate', 'accepted', 'duplicate']);
+    expect(published).toEqual([a.eventId, b.eventId]);
+    expect([...t.ports.idempotency.ids.keys()].sort()).toEqual([a.eventId, b.eventId].sort());
   });
 });

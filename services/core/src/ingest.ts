@@ -5,7 +5,7 @@ import type { IngestResult } from './platform';
 import type { PlatformPorts } from './platform-service';
 import type { AuditInput, DeadLetter, EventStream, StoredEvent } from './ports';
 
-export type IngestDeps = Pick<PlatformPorts, 'clock' | 'book' | 'master' | 'sealer' | 'subjects' | 'deadLetters' | 'audit'> & { bus: Pick<EventStream, 'publish'> };
+export type IngestDeps = Pick<PlatformPorts, 'clock' | 'book' | 'master' | 'sealer' | 'subjects' | 'deadLetters' | 'audit' | 'idempotency'> & { bus: Pick<EventStream, 'publish'> };
 
 const newId = (prefix: string) => `${prefix}_${random(12).toString('base64url')}`;
 
@@ -117,6 +117,12 @@ export class IngestService {
       else await this.d.deadLetters.add(dead);
     }
 
+    if (good.length && this.d.idempotency) {
+      const known = await this.d.idempotency.seen(good.map((g) => g.event.eventId));
+      for (const g of good) if (known.has(g.event.eventId)) results[g.index] = { index: g.index, eventId: g.event.eventId, status: 'duplicate' };
+      good.splice(0, good.length, ...good.filter((g) => !known.has(g.event.eventId)));
+    }
+
     if (good.length) {
       // subject resolution: one request per distinct identifier set, all of the batch in one unit
       const requestOf = new Map<string, number>();
@@ -180,6 +186,7 @@ export class IngestService {
         } else results[g.index] = { index: g.index, eventId: ev.eventId, status: 'duplicate' };
       });
       audit.push(...conflicts);
+      if (appended && this.d.idempotency) await this.d.idempotency.remember(stored.filter((_, i) => statuses[i]!.status === 'appended').map((e) => e.eventId), now);
       if (appended) {
         const truncated = good.filter((g) => g.cardData.length).length;
         audit.push({

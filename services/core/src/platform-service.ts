@@ -7,7 +7,7 @@ import type { PolicyBook } from './policy-packs';
 import { LIFECYCLE_GROUP, Projector } from './projector';
 import { Serial } from './serial';
 import { isAdvanceable } from './clocks';
-import type { ApiTokens, AuditEntry, AuditLog, Clock, ConnectorDirectory, DeadLetter, DeadLetterStore, DeletionTasks, EventBus, Registry, SubjectIndex } from './ports';
+import type { ApiTokens, IdempotencyKeys, AuditEntry, AuditLog, Clock, ConnectorDirectory, DeadLetter, DeadLetterStore, DeletionTasks, EventBus, Registry, SubjectIndex } from './ports';
 import type { MasterKey } from './crypto';
 
 export interface PlatformPorts {
@@ -23,6 +23,8 @@ export interface PlatformPorts {
   audit: AuditLog;
   connectors: ConnectorDirectory;
   tokens: ApiTokens;
+  /** where the log cannot deduplicate by itself (Kafka) */
+  idempotency?: IdempotencyKeys;
 }
 
 /** The platform, written once over the ports; each runtime supplies adapters. */

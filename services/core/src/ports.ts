@@ -265,3 +265,14 @@ export interface Orchestrator {
   /** runs a retention sweep now (besides the schedule) and waits for its report */
   runSweep(): Promise<import('./platform').SweepReport>;
 }
+
+/**
+ * Event ids already accepted, for logs that cannot refuse a repeat themselves (Kafka topics). Ingest
+ * asks before publishing and records after: a crash between the two re-publishes at most, and the
+ * brain ignores a repeat it has already applied to the record's lifecycle.
+ */
+export interface IdempotencyKeys {
+  /** of `eventIds`, those already accepted */
+  seen(eventIds: string[]): Promise<Set<string>>;
+  remember(eventIds: string[], atIso: string): Promise<void>;
+}

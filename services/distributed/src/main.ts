@@ -53,6 +53,7 @@ async function serveHttp(service: 'ingest' | 'api') {
     deadLetters: store.deadLetters,
     audit: store.audit,
     tokens: store.tokens,
+    idempotency: store.idempotency,
     connectors: NO_CONNECTORS,
     ...(orchestrator ? { orchestrator } : {}),
   });

@@ -30,6 +30,7 @@ export const NAMES = {
   audit: 'audit',
   deadLetters: 'dead_letters',
   tokens: 'api_tokens',
+  eventIds: 'event_ids',
   meta: 'meta',
 } as const;
 
@@ -159,6 +160,12 @@ export const COLLECTIONS: CollectionSpec[] = [
     name: NAMES.tokens,
     // _id is sha256(token): the token itself is never stored
     validator: schema(['_id', 'name', 'roles', 'createdAt'], { _id: { bsonType: 'string', pattern: '^[0-9a-f]{64}$' }, name: str, roles: strings, createdAt: iso }, false),
+    indexes: [],
+  },
+  {
+    name: NAMES.eventIds,
+    // accepted event ids (the _id index answers "seen?"); kept as long as the events' topics keep them, and longer is harmless
+    validator: schema(['_id', 'acceptedAt'], { _id: str, acceptedAt: iso }, false),
     indexes: [],
   },
   {

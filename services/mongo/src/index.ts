@@ -9,3 +9,4 @@ export * from './key-vault';
 export * from './subjects';
 export * from './dead-letters';
 export * from './tokens';
+export * from './idempotency';

@@ -7,6 +7,7 @@ import { MongoRegistry } from './registry';
 import { MongoSubjectIndex } from './subjects';
 import { MongoDeletionTasks } from './tasks';
 import { MongoApiTokens } from './tokens';
+import { MongoIdempotencyKeys } from './idempotency';
 
 export type MongoStoreOptions = { dbName: string } & ({ url: string; clientOptions?: MongoClientOptions } | { client: MongoClient });
 
@@ -26,6 +27,7 @@ export class MongoStore {
   readonly subjects: MongoSubjectIndex;
   readonly deadLetters: MongoDeadLetters;
   readonly tokens: MongoApiTokens;
+  readonly idempotency: MongoIdempotencyKeys;
 
   private constructor(
     readonly client: MongoClient,
@@ -39,6 +41,7 @@ export class MongoStore {
     this.subjects = new MongoSubjectIndex(client, db);
     this.deadLetters = new MongoDeadLetters(client, db);
     this.tokens = new MongoApiTokens(db);
+    this.idempotency = new MongoIdempotencyKeys(db);
   }
 
   /** connects (unless given a client), refuses a server without transactions, and sets up collections */

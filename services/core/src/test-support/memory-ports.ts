@@ -29,6 +29,7 @@ import type {
   DeletionTask,
   DeletionTasks,
   EventBus,
+  IdempotencyKeys,
   KeyVault,
   PublishStatus,
   Registry,
@@ -327,6 +328,16 @@ export class MemoryApiTokens implements ApiTokens {
 }
 
 /** All ports over one in-memory state, like one embedded database. */
+export class MemoryIdempotencyKeys implements IdempotencyKeys {
+  readonly ids = new Map<string, string>();
+  async seen(eventIds: string[]): Promise<Set<string>> {
+    return new Set(eventIds.filter((id) => this.ids.has(id)));
+  }
+  async remember(eventIds: string[], atIso: string): Promise<void> {
+    for (const id of eventIds) if (!this.ids.has(id)) this.ids.set(id, atIso);
+  }
+}
+
 export class MemoryPorts {
   readonly audit = new MemoryAuditLog();
   readonly bus = new MemoryEventBus();
@@ -336,6 +347,7 @@ export class MemoryPorts {
   readonly tasks: MemoryDeletionTasks;
   readonly deadLetters = new MemoryDeadLetters();
   readonly tokens = new MemoryApiTokens();
+  readonly idempotency = new MemoryIdempotencyKeys();
   constructor() {
     this.registry = new MemoryRegistry(this.audit, () => [...this.tasks.tasks.values()]);
     this.tasks = new MemoryDeletionTasks(this.registry, this.audit);
