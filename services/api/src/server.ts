@@ -46,6 +46,7 @@ import {
   ReplayReportSchema,
 } from './schemas';
 import { renderStatusPage } from './status-page';
+import { traceRequests } from './tracing';
 
 export interface ServerOptions {
   logger?: boolean;
@@ -298,6 +299,8 @@ export function buildServer(platform: Platform, opts: ServerOptions = {}): Fasti
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('principal', null);
+  // first: the request span covers authentication too
+  traceRequests(app);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
   app.addHook('onRequest', authenticate(platform));

@@ -1,4 +1,5 @@
-import type { DeletionConnector, DeletionRequest, DeletionResult } from '@custodian/core';
+import { SpanKind, trace } from '@opentelemetry/api';
+import { inSpan, type DeletionConnector, type DeletionRequest, type DeletionResult } from '@custodian/core';
 import { DEFAULT_RETRY, type RetryPolicy } from '@custodian/workflows';
 import { ConnectorConfigError } from './errors';
 import { mapBounded } from './pool';
@@ -131,7 +132,16 @@ export class HttpDeletionConnector implements DeletionConnector {
     }
   }
 
-  private async once(url: string, taskId: string): Promise<Try> {
+  /**
+   * One request, in a client span with the method and the status only: the URL is built from the
+   * locator (personal data at some vendors) and is never recorded. No traceparent is sent to the
+   * vendor: its logs are outside the council's control, and the trace would be no use there.
+   */
+  private once(url: string, taskId: string): Promise<Try> {
+    return inSpan(`HTTP ${this.method}`, { kind: SpanKind.CLIENT, attributes: { 'http.request.method': this.method } }, () => this.request(url, taskId));
+  }
+
+  private async request(url: string, taskId: string): Promise<Try> {
     const headers = new Headers(this.headers);
     headers.set('Idempotency-Key', taskId);
     let res: Response;
@@ -140,9 +150,11 @@ export class HttpDeletionConnector implements DeletionConnector {
       // one would replay the request (and its credentials) somewhere nobody reviewed.
       res = await this.fetch(url, { method: this.method, headers, redirect: 'manual', signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (e) {
+      trace.getActiveSpan()?.setAttribute('error.type', e instanceof Error ? e.name : 'unknown');
       return { transient: networkDetail(e, this.timeoutMs) };
     }
     const status = res.status;
+    trace.getActiveSpan()?.setAttribute('http.response.status_code', status);
     if (this.success.has(status)) {
       const body = await readBounded(res);
       const reference = receiptOf(body, res.headers.get('x-deletion-receipt'));

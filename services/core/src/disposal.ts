@@ -2,6 +2,7 @@ import { createHash, randomInt } from 'node:crypto';
 import { decideDisposal, disposedRecord, nextAttemptDelay, DEFAULT_RETRY, type RecordState, type Receipt } from '@custodian/workflows';
 import type { SweepReport } from './platform';
 import type { AuditInput, Clock, ConnectorDirectory, DeletionConnector, DeletionRequest, DeletionResult, DeletionTask, DeletionTasks, EventBus, Registry } from './ports';
+import { inSpan } from './tracing';
 
 /** Custodian's own copy of the events: the log's sealed sections are purged like any other store. */
 export class EventLogConnector implements DeletionConnector {
@@ -19,6 +20,29 @@ export class EventLogConnector implements DeletionConnector {
 
 export function taskId(recordId: string, store: string, locator: string): string {
   return `task_${createHash('sha256').update(`${recordId}\u0000${store}\u0000${locator}`).digest('base64url').slice(0, 22)}`;
+}
+
+/**
+ * One store's batch of deletions, in a span that says which store and how it went (counts per
+ * outcome), never which locators or what the connector's details say.
+ */
+function callConnector(connector: DeletionConnector, group: DeletionTask[]): Promise<DeletionResult[]> {
+  const first = group[0]!;
+  const attributes = { 'custodian.store': first.store, 'custodian.controller': first.controller, 'custodian.tasks.count': group.length };
+  return inSpan('custodian.connector.delete', { attributes }, async (span) => {
+    const results = await connector
+      .delete(group.map((t) => ({ taskId: t.taskId, recordId: t.recordId, controller: t.controller, store: t.store, locator: t.locator, attempt: t.attempts + 1 })))
+      .catch((err: unknown) => {
+        span.setAttribute('error.type', err instanceof Error ? err.name : 'unknown');
+        return group.map(() => ({ outcome: 'retry' as const, detail: `connector error: ${err instanceof Error ? err.name : 'unknown'}` }));
+      });
+    const counts = { deleted: 0, absent: 0, retry: 0, failed: 0 };
+    for (const r of results) counts[r.outcome]++;
+    span.setAttributes({ 'custodian.outcomes.deleted': counts.deleted, 'custodian.outcomes.absent': counts.absent, 'custodian.outcomes.retry': counts.retry, 'custodian.outcomes.failed': counts.failed });
+    const kinds = Object.entries(counts).filter(([, n]) => n > 0);
+    if (kinds.length === 1) span.setAttribute('custodian.outcome', kinds[0]![0]);
+    return results;
+  });
 }
 
 /** What phase 1 did: the records it moved to `disposing`, and those the brain said to leave (with its reason). */
@@ -69,7 +93,15 @@ export class DisposalService {
     return this.d.connectors.find(controller, store);
   }
 
-  async sweep(): Promise<SweepReport> {
+  sweep(): Promise<SweepReport> {
+    return inSpan('custodian.sweep', {}, async (span) => {
+      const report = await this.sweepRounds();
+      span.setAttributes({ 'custodian.records.started': report.started, 'custodian.records.disposed': report.disposed, 'custodian.tasks.run': report.tasksRun, 'custodian.tasks.failed': report.tasksFailed });
+      return report;
+    });
+  }
+
+  private async sweepRounds(): Promise<SweepReport> {
     const report: SweepReport = { at: this.d.clock.now().toISOString(), started: 0, disposed: 0, tasksRun: 0, tasksFailed: 0 };
     // records a crash left `disposing` with every task done are completed first
     const left = await this.d.registry.disposing(this.opts.batch * 4);
@@ -90,7 +122,15 @@ export class DisposalService {
   }
 
   /** phase 1: the records the brain says to dispose at `now` become `disposing` with their tasks */
-  async begin(due: RecordState[], now: string): Promise<BeginOutcome> {
+  begin(due: RecordState[], now: string): Promise<BeginOutcome> {
+    return inSpan('custodian.disposal.begin', { attributes: { 'custodian.phase': 'begin', 'custodian.records.count': due.length } }, async (span) => {
+      const out = await this.beginDue(due, now);
+      span.setAttributes({ 'custodian.records.started': out.started.length, 'custodian.records.skipped': out.skipped.length });
+      return out;
+    });
+  }
+
+  private async beginDue(due: RecordState[], now: string): Promise<BeginOutcome> {
     const records: RecordState[] = [];
     const tasks: DeletionTask[] = [];
     const audit: AuditInput[] = [];
@@ -119,7 +159,15 @@ export class DisposalService {
   }
 
   /** phase 2: runs the tasks whose time has come; reports the records with a task that finished */
-  async runReady(now: string): Promise<RunOutcome> {
+  runReady(now: string): Promise<RunOutcome> {
+    return inSpan('custodian.disposal.run', { attributes: { 'custodian.phase': 'run' } }, async (span) => {
+      const out = await this.runReadyTasks(now);
+      span.setAttributes({ 'custodian.tasks.run': out.tasksRun, 'custodian.tasks.failed': out.tasksFailed });
+      return out;
+    });
+  }
+
+  private async runReadyTasks(now: string): Promise<RunOutcome> {
     const touched = new Set<string>();
     let tasksFailed = 0;
     const ready = await this.d.tasks.ready(now, this.opts.batch * 4);
@@ -138,9 +186,7 @@ export class DisposalService {
         const first = group[0]!;
         const connector = this.connector(first.controller, first.store);
         const results: DeletionResult[] = connector
-          ? await connector.delete(group.map((t) => ({ taskId: t.taskId, recordId: t.recordId, controller: t.controller, store: t.store, locator: t.locator, attempt: t.attempts + 1 }))).catch((err: unknown) =>
-              group.map(() => ({ outcome: 'retry' as const, detail: `connector error: ${err instanceof Error ? err.name : 'unknown'}` })),
-            )
+          ? await callConnector(connector, group)
           : group.map(() => ({ outcome: 'failed' as const, detail: `no connector is bound to store "${first.store}" of ${first.controller}` }));
         const at = this.d.clock.now().toISOString();
         group.forEach((t, i) => {
@@ -175,7 +221,15 @@ export class DisposalService {
   }
 
   /** phase 3: of `candidates`, the `disposing` records whose tasks are all done become `disposed`; returns their ids */
-  async completeFinished(candidates: RecordState[], now: string): Promise<string[]> {
+  completeFinished(candidates: RecordState[], now: string): Promise<string[]> {
+    return inSpan('custodian.disposal.complete', { attributes: { 'custodian.phase': 'complete', 'custodian.records.count': candidates.length } }, async (span) => {
+      const done = await this.completeDone(candidates, now);
+      span.setAttribute('custodian.records.disposed', done.length);
+      return done;
+    });
+  }
+
+  private async completeDone(candidates: RecordState[], now: string): Promise<string[]> {
     const records = candidates.filter((r) => r.status === 'disposing');
     if (!records.length) return [];
     const tasks = await this.d.tasks.ofRecords(records.map((r) => r.id));

@@ -11,3 +11,4 @@ export * from './platform-service';
 export * from './serial';
 export * from './subject-cache';
 export * from './polling-subscription';
+export * from './tracing';

@@ -4,6 +4,7 @@ import { random } from './crypto';
 import type { IngestResult } from './platform';
 import type { PlatformPorts } from './platform-service';
 import type { AuditInput, DeadLetter, EventStream, StoredEvent } from './ports';
+import { batchPlacement, inSpan, rawTrace, sole } from './tracing';
 
 export type IngestDeps = Pick<PlatformPorts, 'clock' | 'book' | 'master' | 'sealer' | 'subjects' | 'deadLetters' | 'audit' | 'idempotency'> & { bus: Pick<EventStream, 'publish'> };
 
@@ -64,7 +65,21 @@ export class IngestService {
   /**
    * @param reuse re-ingesting a dead letter: its entry is updated instead of a new one being made
    */
-  async ingest(raws: unknown[], actor: string, reuse?: DeadLetter): Promise<IngestResult[]> {
+  ingest(raws: unknown[], actor: string, reuse?: DeadLetter): Promise<IngestResult[]> {
+    // the council systems' own trace contexts: links (or the parent, when nothing is active and they share one trace)
+    const { parent, links } = batchPlacement(raws.map(rawTrace));
+    // a council id only once a loaded policy pack confirms it is one: raw input is not trusted into spans
+    const controller = sole(raws.map((r) => peek(r, 'controller')));
+    const attributes = controller && this.d.book.pack(controller) ? { 'custodian.controller': controller } : {};
+    return inSpan('custodian.ingest', { parent, links, attributes: { ...attributes, 'custodian.events.count': raws.length } }, async (span) => {
+      const results = await this.ingestBatch(raws, actor, reuse);
+      const count = (s: IngestResult['status']) => results.filter((r) => r.status === s).length;
+      span.setAttributes({ 'custodian.events.accepted': count('accepted'), 'custodian.events.rejected': count('rejected'), 'custodian.events.duplicate': count('duplicate') });
+      return results;
+    });
+  }
+
+  private async ingestBatch(raws: unknown[], actor: string, reuse?: DeadLetter): Promise<IngestResult[]> {
     const now = this.d.clock.now().toISOString();
     const results: IngestResult[] = new Array(raws.length);
     const dead: DeadLetter[] = [];

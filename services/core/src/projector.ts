@@ -1,6 +1,8 @@
+import type { Span } from '@opentelemetry/api';
 import { applyEvent, type RecordState } from '@custodian/workflows';
 import type { PolicyBook } from './policy-packs';
 import type { AuditInput, Clock, EventBus, Registry, StoredEvent } from './ports';
+import { batchPlacement, inSpan, sole } from './tracing';
 
 export const LIFECYCLE_GROUP = 'lifecycle';
 
@@ -40,13 +42,22 @@ export class Projector {
    * Registers what a batch of events says, in one registry unit. Both runtimes call this: the
    * embedded log through step(), Kafka through a subscription that commits after it resolves.
    */
-  async handle(events: StoredEvent[]): Promise<void> {
+  handle(events: StoredEvent[]): Promise<void> {
+    // under a Kafka consumer span: its child; from the embedded log's poll loop: the publishing trace's
+    const { parent, links } = batchPlacement(events.map((e) => e.trace));
+    const controller = sole(events.map((e) => e.controller));
+    const attributes = { 'custodian.events.count': events.length, ...(controller ? { 'custodian.controller': controller } : {}) };
+    return inSpan('custodian.project', { parent, links, attributes }, (span) => this.registerBatch(events, span));
+  }
+
+  private async registerBatch(events: StoredEvent[], span: Span): Promise<void> {
     const now = this.d.clock.now().toISOString();
     const prev = await this.d.registry.get([...new Set(events.map((e) => e.recordId))]);
     const changed = new Map<string, RecordState>();
     const audit: AuditInput[] = [];
     const purge = new Set<string>();
     for (const e of events) this.apply(e, prev, changed, audit, purge);
+    span.setAttribute('custodian.records.changed', changed.size);
     await this.d.registry.save([...changed.values()], audit, now);
     // a late event for a record already disposed brought personal data back into the log: take it out again
     if (purge.size) await this.d.purge?.([...purge]);

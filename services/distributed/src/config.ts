@@ -1,4 +1,5 @@
 import { TemporalConfig } from '@custodian/temporal';
+import { TelemetryEnv, readTelemetryOptions, type TelemetryOptions } from '@custodian/telemetry';
 import { z } from 'zod';
 
 const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
@@ -82,7 +83,20 @@ export function requiredVariables(service: ServiceName): string[] {
     .sort();
 }
 
-/** every variable a service reads */
+/** every variable a service reads: its own, and the tracing ones every service shares */
 export function knownVariables(service: ServiceName): string[] {
-  return Object.keys(SERVICES[service].shape).sort();
+  return [...Object.keys(SERVICES[service].shape), ...Object.keys(TelemetryEnv.shape)].sort();
+}
+
+/**
+ * Tracing for one service, named `custodian-<service>`: off unless CUSTODIAN_TRACES_EXPORTER says
+ * otherwise. Kept out of SERVICES: those list what a deployment must or may set for the service to
+ * run, and tracing variables are the telemetry package's (see services/telemetry/src/config.ts).
+ */
+export function readServiceTracing(service: ServiceName, env: NodeJS.ProcessEnv = process.env): TelemetryOptions {
+  try {
+    return readTelemetryOptions(`custodian-${service}`, env);
+  } catch (e) {
+    throw new ConfigError(e instanceof Error ? e.message : String(e));
+  }
 }

@@ -12,7 +12,8 @@ import { KafkaEventStream, TopicRetentionConnector } from '@custodian/kafka';
 import { MongoStore } from '@custodian/mongo';
 import { TemporalOrchestrator, createSweepWorker, ensureSweepSchedule, readTemporalConfig } from '@custodian/temporal';
 import { Client, Connection } from '@temporalio/client';
-import { ConfigError, SERVICES, readServiceConfig, type ServiceName } from './config';
+import { startTelemetry, type Telemetry } from '@custodian/telemetry';
+import { ConfigError, SERVICES, readServiceConfig, readServiceTracing, type ServiceName } from './config';
 import { lifecycleParts } from './lifecycle';
 import { DistributedPlatform } from './platform';
 
@@ -66,7 +67,7 @@ async function serveHttp(service: 'ingest' | 'api') {
   };
 }
 
-async function lifecycle() {
+async function lifecycle(telemetry: Telemetry) {
   const cfg = readServiceConfig('lifecycle');
   const tcfg = readTemporalConfig(process.env);
   const clock = new SystemClock();
@@ -83,7 +84,7 @@ async function lifecycle() {
     tasks: store.tasks,
     connectors,
     logConnector: new TopicRetentionConnector({ clock, registry: store.registry, retentionMs: cfg.KAFKA_RETENTION_MS }),
-  });
+  }, telemetry);
   const connection = await Connection.connect({ address: tcfg.TEMPORAL_ADDRESS, tls: tcfg.TEMPORAL_TLS });
   log(`sweep schedule ${await ensureSweepSchedule(new Client({ connection, namespace: tcfg.TEMPORAL_NAMESPACE }).schedule, tcfg)}`);
   const running = worker.run();
@@ -101,9 +102,12 @@ async function lifecycle() {
 async function main() {
   const service = process.argv[2];
   if (!service || !(service in SERVICES)) throw new ConfigError(`usage: main.ts <${Object.keys(SERVICES).join('|')}>`);
-  const stop = service === 'lifecycle' ? await lifecycle() : await serveHttp(service as 'ingest' | 'api');
+  // before anything makes a span; exporter `none` (the default) registers nothing
+  const telemetry = startTelemetry(readServiceTracing(service as ServiceName));
+  const stop = service === 'lifecycle' ? await lifecycle(telemetry) : await serveHttp(service as 'ingest' | 'api');
   const shutdown = async () => {
     await stop();
+    await telemetry.shutdown();
     process.exit(0);
   };
   process.once('SIGTERM', shutdown);

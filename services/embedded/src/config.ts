@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { readTelemetryOptions, type TelemetryOptions } from '@custodian/telemetry';
 import { z } from 'zod';
 
 const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
@@ -26,4 +27,16 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): EmbeddedConfig
     throw new ConfigError(`Custodian cannot start; fix these environment variables:\n${lines.join('\n')}`);
   }
   return { ...r.data, CUSTODIAN_DATA_DIR: resolve(r.data.CUSTODIAN_DATA_DIR) };
+}
+
+/**
+ * Tracing: off unless CUSTODIAN_TRACES_EXPORTER says otherwise (`otlp` with OTEL_EXPORTER_OTLP_ENDPOINT,
+ * or `console`); the variables are checked by the telemetry package and reported like the others.
+ */
+export function readTracingConfig(env: NodeJS.ProcessEnv = process.env): TelemetryOptions {
+  try {
+    return readTelemetryOptions('custodian-embedded', env);
+  } catch (e) {
+    throw new ConfigError(e instanceof Error ? e.message : String(e));
+  }
 }

@@ -5,7 +5,8 @@
 import { startServer } from '@custodian/api';
 import { StaticConnectorDirectory } from '@custodian/connectors';
 import { loadPolicyPacks } from '@custodian/core';
-import { ConfigError, readConfig } from './config';
+import { startTelemetry } from '@custodian/telemetry';
+import { ConfigError, readConfig, readTracingConfig } from './config';
 import { EmbeddedRuntime } from './runtime';
 import { EmbeddedStore } from './store';
 import { join, resolve } from 'node:path';
@@ -29,6 +30,8 @@ async function issueToken(args: string[]) {
 async function main() {
   if (process.argv[2] === 'issue-token') return issueToken(process.argv.slice(3));
   const cfg = readConfig();
+  // before anything makes a span; exporter `none` (the default) registers nothing
+  const telemetry = startTelemetry(readTracingConfig());
   const runtime = EmbeddedRuntime.open({
     dataDir: cfg.CUSTODIAN_DATA_DIR,
     simulatedClock: cfg.CUSTODIAN_SIMULATED_CLOCK,
@@ -44,6 +47,7 @@ async function main() {
   const stop = async () => {
     await server.close();
     await runtime.stop();
+    await telemetry.shutdown();
     process.exit(0);
   };
   process.once('SIGTERM', stop);

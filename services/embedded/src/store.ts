@@ -6,6 +6,7 @@ import {
   ChainVerifier,
   chain,
   packSealed,
+  publishing,
   subscribeByPolling,
   unpackSealed,
   type ApiPrincipal,
@@ -172,7 +173,8 @@ export class EmbeddedStore {
     );
     const committedOf = (g: string) => (committed.get(g) as { committed: number } | undefined)?.committed ?? 0;
     const bus: EventBus = {
-      publish: async (events) => publishTx(events),
+      // the producer span's context replaces the event's own in the log, so the projector continues this trace
+      publish: (events) => publishing({ 'messaging.system': 'custodian-event-log', 'messaging.destination.name': 'event_log' }, 'send event_log', events, async (stamped) => publishTx(stamped)),
       subscribe: async (group, handler, opts) => subscribeByPolling(bus, group, handler, opts),
       poll: async (group, max, opts) => ((opts?.withSealed === false ? afterFacts : after).all(committedOf(group), max) as Array<{ offset: number; meta: string; sealed: Buffer | string | null }>).map(toEvent),
       commit: async (group, offset) => {

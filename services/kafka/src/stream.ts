@@ -2,6 +2,7 @@ import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type IHeaders
 import type { EventStream, PublishStatus, StoredEvent, StreamBatch, Subscription } from '@custodian/core';
 import { HEADER, UndecodableMessage, decodeEvent, encodeEvent, headerString } from './message';
 import { Topics } from './topics';
+import { tracedHandle, tracedPublish } from './tracing';
 
 export interface KafkaStreamOptions {
   brokers: string[];
@@ -107,6 +108,11 @@ export class KafkaEventStream implements EventStream {
    */
   async publish(events: StoredEvent[]): Promise<PublishStatus[]> {
     if (!events.length) return [];
+    // in a producer span whose context each message's traceparent header carries (tracing.ts)
+    return tracedPublish(this.topics, events, (stamped) => this.send(stamped));
+  }
+
+  private async send(events: StoredEvent[]): Promise<PublishStatus[]> {
     const producer = await this.getProducer();
     const placed = events.map((e) => ({ e, topic: this.topics.forType(e.type), m: encodeEvent(e) }));
     const counts = await this.partitionCounts([...new Set(placed.map((x) => x.topic))]);
@@ -197,7 +203,7 @@ export class KafkaEventStream implements EventStream {
             let pending = events;
             for (let attempt = 1; pending.length; attempt++) {
               try {
-                await handler({ source, events: pending });
+                await tracedHandle(group, batch.topic, batch.partition, pending, () => handler({ source, events: pending }));
                 pending = [];
               } catch (e) {
                 if (e instanceof PoisonEvents) {

@@ -1,3 +1,4 @@
+import { tracedAdapter } from '@custodian/core';
 import { MongoClient, type Db, type MongoClientOptions } from 'mongodb';
 import { MongoAudit } from './audit';
 import { ensureCollections } from './collections';
@@ -34,14 +35,16 @@ export class MongoStore {
     readonly db: Db,
     private readonly ownsClient: boolean,
   ) {
-    this.audit = new MongoAudit(client, db);
-    this.registry = new MongoRegistry(client, db, this.audit);
-    this.tasks = new MongoDeletionTasks(client, db, this.audit);
-    this.vault = new MongoKeyVault(client, db);
-    this.subjects = new MongoSubjectIndex(client, db);
-    this.deadLetters = new MongoDeadLetters(client, db);
-    this.tokens = new MongoApiTokens(db);
-    this.idempotency = new MongoIdempotencyKeys(db);
+    // one client span per adapter call (its name and method only); adapters' calls to each other stay unwrapped
+    const audit = new MongoAudit(client, db);
+    this.audit = tracedAdapter(audit, 'mongodb', 'audit');
+    this.registry = tracedAdapter(new MongoRegistry(client, db, audit), 'mongodb', 'registry');
+    this.tasks = tracedAdapter(new MongoDeletionTasks(client, db, audit), 'mongodb', 'tasks');
+    this.vault = tracedAdapter(new MongoKeyVault(client, db), 'mongodb', 'vault');
+    this.subjects = tracedAdapter(new MongoSubjectIndex(client, db), 'mongodb', 'subjects');
+    this.deadLetters = tracedAdapter(new MongoDeadLetters(client, db), 'mongodb', 'dead-letters');
+    this.tokens = tracedAdapter(new MongoApiTokens(db), 'mongodb', 'tokens');
+    this.idempotency = tracedAdapter(new MongoIdempotencyKeys(db), 'mongodb', 'idempotency');
   }
 
   /** connects (unless given a client), refuses a server without transactions, and sets up collections */

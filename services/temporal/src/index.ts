@@ -5,3 +5,4 @@ export * from './data-converter';
 export * from './schedule';
 export * from './worker';
 export * from './orchestrator';
+export * from './tracing';

@@ -3,6 +3,7 @@ import type { Orchestrator, SweepReport } from '@custodian/core';
 import { SWEEP_KIND, SWEEP_WORKFLOW_TYPE, SearchAttributes, type SweepInput, type SweepWorkflowReport } from '@custodian/workflows/src/temporal/contract';
 import type { TemporalConfig } from './config';
 import { custodianDataConverter } from './data-converter';
+import { clientInterceptors } from './tracing';
 
 /** a workflow client as the orchestrator needs it (the SDK's Client, or a test double) */
 export interface SweepStarter {
@@ -22,7 +23,7 @@ export class TemporalOrchestrator implements Orchestrator {
 
   static async connect(cfg: TemporalConfig): Promise<TemporalOrchestrator> {
     const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS, tls: cfg.TEMPORAL_TLS });
-    const client = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE, dataConverter: custodianDataConverter(cfg) });
+    const client = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE, dataConverter: custodianDataConverter(cfg), interceptors: clientInterceptors() });
     return new TemporalOrchestrator(
       { execute: (type, options) => client.workflow.execute(type, options) as Promise<SweepWorkflowReport> },
       cfg,

@@ -20,6 +20,13 @@ describe('sweepWorkerOptions', () => {
     expect(Object.keys(o.activities!).sort()).toEqual([...names].sort());
   });
 
+  it('traces: the OpenTelemetry workflow interceptors are bundled, activities intercepted, workflow spans have a sink', () => {
+    const o = sweepWorkerOptions(readTemporalConfig({ CUSTODIAN_MASTER_KEY: KEY }), deps());
+    expect(o.interceptors!.workflowModules).toEqual([expect.stringMatching(/interceptors-opentelemetry\/lib\/workflow-interceptors\.js$/)]);
+    expect(o.interceptors!.activity).toHaveLength(1);
+    expect(Object.keys(o.sinks!)).toEqual(['exporter']);
+  });
+
   it('uses a bundle made ahead of time when one is configured', () => {
     const o = sweepWorkerOptions(readTemporalConfig({ CUSTODIAN_MASTER_KEY: KEY, CUSTODIAN_WORKFLOW_BUNDLE: '/app/workflows.js' }), deps());
     expect(o.workflowBundle).toEqual({ codePath: '/app/workflows.js' });
