@@ -5,7 +5,8 @@
  *   BENCH_EVENTS=100000   events for the ingest measurement
  *   BENCH_RECORDS=50000   recordings (files) for the disposal measurement
  *   BENCH_RUNS=3          repetitions; the median is reported
- *   BENCH_ONLY=ingest|disposal   one measurement only (profiling)
+ *   BENCH_ONLY=ingest|disposal|kafka   one measurement only (kafka: bench/kafka.ts alone)
+ *   BENCH_KAFKA_EVENTS=50000   events for the Kafka measurement (bench/kafka.ts; run last, needs kcat)
  *   --no-write            do not update BENCHMARKS.md
  *   --profile             profile instead: one ingest run under --cpu-prof, then its top functions
  *   BENCH_PROFILE_WINDOWS=file   write the hrtime windows of the timed phases (for bench/profile-summary.ts)
@@ -23,6 +24,7 @@ import { loadPolicyPacks, type LoadedPack } from '@custodian/core';
 import { EmbeddedRuntime, SCHEMA } from '@custodian/embedded';
 import { machineFacts, type MachineFacts } from './facts';
 import { ingestMix, recordingsOnlyFiles, type IngestMix } from './gen';
+import { KAFKA_HEADING, kafkaMain, kcatAvailable } from './kafka';
 import { createFiles, rawDelete, rawInsert, rawSameRows, rawUnlink } from './raw';
 import { Deadline, collectGarbage, countFiles, fmtRate, fmtS, median, nowNs, nowUs, secondsSince } from './util';
 
@@ -43,8 +45,9 @@ const envInt = (name: string, dflt: number) => {
 const N = envInt('BENCH_EVENTS', 100_000);
 const M = envInt('BENCH_RECORDS', 50_000);
 const RUNS = envInt('BENCH_RUNS', 3);
+const KAFKA_N = envInt('BENCH_KAFKA_EVENTS', 50_000);
 const ONLY = process.env.BENCH_ONLY ?? '';
-if (ONLY && ONLY !== 'ingest' && ONLY !== 'disposal') throw new Error('BENCH_ONLY must be "ingest" or "disposal"');
+if (ONLY && ONLY !== 'ingest' && ONLY !== 'disposal' && ONLY !== 'kafka') throw new Error('BENCH_ONLY must be "ingest", "disposal" or "kafka"');
 const WRITE = !process.argv.includes('--no-write');
 const windows: Array<{ name: string; startUs: number; endUs: number }> = [];
 
@@ -284,6 +287,10 @@ async function main() {
     process.exitCode = profile();
     return;
   }
+  if (ONLY === 'kafka') {
+    await kafkaMain(KAFKA_N, RUNS, WRITE);
+    return;
+  }
   const started = nowNs();
   const facts = machineFacts();
   const packs = loadPolicyPacks();
@@ -349,6 +356,11 @@ async function main() {
   if (WRITE) {
     writeBenchmarksMd(md, facts.date.slice(0, 10));
     log('BENCHMARKS.md updated');
+  }
+  // the Kafka adapter against kcat on librdkafka's mock cluster: its own section (bench/kafka.ts)
+  if (!ONLY) {
+    if (kcatAvailable()) await kafkaMain(KAFKA_N, RUNS, WRITE);
+    else log('Kafka measurement skipped: kcat is not installed (apt-get install kcat librdkafka-dev)');
   }
   if (process.env.BENCH_PROFILE_WINDOWS) writeFileSync(process.env.BENCH_PROFILE_WINDOWS, JSON.stringify({ windows, maps: sourceMaps() }));
 }
@@ -431,7 +443,8 @@ const INTRO = `# Benchmarks
 Run with \`npm run bench\` (same as \`npx tsx bench/run.ts\`) from the repository root. It takes a few
 minutes on two cores, uses only temp directories (removed afterwards) and no network, and adds or
 replaces today's section below. Options: \`BENCH_EVENTS\` (default 100000), \`BENCH_RECORDS\`
-(default 50000), \`BENCH_RUNS\` (default 3), \`BENCH_ONLY=ingest|disposal\`, \`--no-write\`, \`--profile\`.
+(default 50000), \`BENCH_RUNS\` (default 3), \`BENCH_KAFKA_EVENTS\` (default 50000),
+\`BENCH_ONLY=ingest|disposal|kafka\`, \`--no-write\`, \`--profile\`.
 
 **End to end** means what \`POST /v1/events\` plus the projector do: each event is validated against the
 contract and its council's policy pack, scanned for card numbers, linked to a pseudonymous subject
@@ -455,6 +468,14 @@ Each platform figure sits beside the raw limit of the same machine, measured in 
 better-sqlite3 inserting the same rows (the submitted JSON keyed by event id; WAL,
 synchronous=NORMAL, 1,000 per transaction), deleting rows by primary key, and \`fs.unlink\` with
 64 in flight. The platform runtime is opened without \`.start()\`, so no background timers run.
+
+**Kafka** (\`bench/kafka.ts\`, also \`npx tsx bench/kafka.ts\` or \`BENCH_ONLY=kafka\`; run last in the full bench,
+needs \`kcat\` and \`librdkafka-dev\`): the Kafka adapter's produce (\`KafkaEventStream.publish\`, batches of
+1,000) and consume (\`subscribe\` from the beginning, commit after each batch) beside kcat's raw rate for
+the same messages, all on one librdkafka mock cluster (3 brokers on loopback) in the same run. The mock
+is an in-memory, single-process broker: its absolute figures say nothing about a real cluster; the
+ratio against kcat is the point. \`BENCH_ONLY=kafka npx tsx bench/run.ts --profile\` profiles the
+adapter's two timed windows.
 `;
 
 function writeBenchmarksMd(section: string, date: string) {
@@ -464,7 +485,7 @@ function writeBenchmarksMd(section: string, date: string) {
   const sections = old
     .split(/^(?=## )/m)
     .slice(1)
-    .filter((s) => !s.startsWith(`## ${date}`))
+    .filter((s) => !s.startsWith(`## ${date}`) || s.startsWith(KAFKA_HEADING(date)))
     .map((s) => s.trimEnd());
   writeFileSync(file, `${INTRO}\n${[...sections, section.trimEnd()].join('\n\n')}\n`);
 }
