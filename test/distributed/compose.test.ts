@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { buildServer } from '@custodian/api';
-import { MasterKey, PolicyBook, Sealer, SimulatedClock, loadPolicyPacks, type ConnectorDirectory, type Subscription } from '@custodian/core';
+import { MasterKey, PolicyBook, Sealer, SimulatedClock, loadPolicyPacks, type ConnectorDirectory, type ProcessView, type Subscription } from '@custodian/core';
 import { MemoryPorts } from '@custodian/core/src/test-support/memory-ports';
 import { DistributedPlatform, lifecycleParts } from '@custodian/distributed';
 import { KafkaEventStream, Topics } from '@custodian/kafka';
@@ -35,6 +35,7 @@ async function compose(): Promise<typeof stack> {
   // every other council system (the CRM, payments) answers as a vendor does for what it no longer has
   const others = new HeldStore();
   const connectors: ConnectorDirectory = { find: (_c, store) => (store === '8x8' ? vendor : store === 'recordings-files' ? files : others) };
+  const sweeps: ProcessView[] = [];
   const lifecycle = lifecycleParts({ clock, book, stream, registry: stores.registry, tasks: stores.tasks, connectors, topicRetentionMs: 7 * 86_400_000 });
   const platform = new DistributedPlatform({
     service: 'api',
@@ -51,7 +52,15 @@ async function compose(): Promise<typeof stack> {
     tokens: stores.tokens,
     idempotency: stores.idempotency,
     connectors,
-    orchestrator: { runSweep: () => lifecycle.disposal.sweep() },
+    // Temporal's part, played by the same disposal phases its activities run
+    orchestrator: {
+      runSweep: async () => {
+        const r = await lifecycle.disposal.sweep();
+        sweeps.unshift({ id: `custodian-retention-sweep-on-demand-${r.at}`, kind: 'retention-sweep', status: 'completed', startedAt: r.at, closedAt: clock.now().toISOString() });
+        return r;
+      },
+      processes: async (q) => sweeps.filter((p) => !q.kind || p.kind === q.kind).slice(0, q.limit),
+    },
   });
   const app = buildServer(platform);
   let sub: Subscription | null = await lifecycle.project();
@@ -105,6 +114,10 @@ describe('distributed services on the mock cluster: what is particular to them',
     expect((await stream.endOffsets()).reduce((n, o) => n + Number(o.offset), 0)).toBe(before + 1);
 
     await expect(platform.project()).rejects.toThrow(/served by the lifecycle/);
+    const listed = await app.inject({ method: 'GET', url: '/v1/processes?kind=retention-sweep', headers: { authorization: `Bearer ${tokens.operator}` } });
+    expect(listed.statusCode).toBe(200);
+    expect((listed.json().processes as Array<{ kind: string; status: string }>).length).toBeGreaterThan(0);
+    expect(listed.json().processes[0]).toMatchObject({ kind: 'retention-sweep', status: 'completed' });
 
     const byOffset = await app.inject({ method: 'POST', url: '/v1/replay', headers: { authorization: `Bearer ${tokens.operator}` }, payload: { fromOffset: 1 } });
     expect(byOffset.statusCode).toBe(400);

@@ -18,6 +18,7 @@ const MATRIX: Array<{ method: 'GET' | 'POST'; url: string; body?: unknown; allow
   { method: 'GET', url: '/v1/clock', allowed: ['dpo', 'operator', 'auditor'] },
   { method: 'POST', url: '/v1/clock/advance', body: { by: 'P1D' }, allowed: ['operator', 'dpo'] },
   { method: 'POST', url: '/v1/sweep', allowed: ['operator'] },
+  { method: 'GET', url: '/v1/processes', allowed: ['dpo', 'operator', 'auditor'] },
   { method: 'GET', url: '/openapi.json', allowed: ALL },
   { method: 'GET', url: '/', allowed: ['dpo', 'operator', 'auditor'] },
 ];

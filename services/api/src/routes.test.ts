@@ -183,6 +183,18 @@ describe('clock and sweep, clock not simulated', () => {
     expect(res.json()).toMatchObject({ disposed: 0, at: platform.clock.now().toISOString() });
   });
 
+  it('lists processes newest first, by kind, through the platform', async () => {
+    platform.sweeps.push(
+      { id: 'retention-sweep-2', kind: 'retention-sweep', status: 'running', startedAt: '2026-04-10T09:15:00.000Z', closedAt: null },
+      { id: 'retention-sweep-1', kind: 'retention-sweep', status: 'completed', startedAt: '2026-04-10T09:00:00.000Z', closedAt: '2026-04-10T09:00:02.000Z', summary: { disposed: 3 } },
+    );
+    const res = await app.inject({ method: 'GET', url: '/v1/processes?kind=retention-sweep&limit=1', headers: as(tokens.dpo) });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ processes: [{ id: 'retention-sweep-2', kind: 'retention-sweep', status: 'running', startedAt: '2026-04-10T09:15:00.000Z', closedAt: null }] });
+    const bad = await app.inject({ method: 'GET', url: '/v1/processes?kind=Robert%27)%3B', headers: as(tokens.dpo) });
+    expect(bad.statusCode).toBe(400);
+  });
+
   it('replays from an offset for an operator, and wants exactly one starting point', async () => {
     await app.inject({ method: 'POST', url: '/v1/events', headers: as(tokens.service), payload: [sampleEvent(), sampleEvent()] });
     const ok = await app.inject({ method: 'POST', url: '/v1/replay', headers: as(tokens.operator), payload: { fromOffset: 1 } });

@@ -272,6 +272,24 @@ export const SweepReportSchema = component(
 
 export const ClockView = z.object({ now: iso(), simulated: z.boolean() });
 
+export const ProcessesQuery = z.object({
+  kind: described(z.string().regex(/^[a-z-]{1,64}$/).optional(), 'only processes of this kind, e.g. retention-sweep'),
+  limit: limit(20),
+});
+export const ProcessViewSchema = component(
+  'ProcessView',
+  z.object({
+    id: z.string(),
+    kind: z.string(),
+    status: z.enum(['running', 'completed', 'failed', 'cancelled', 'terminated', 'timed-out', 'continued']),
+    startedAt: iso(),
+    closedAt: iso().nullable(),
+    summary: z.record(z.string(), z.number()).optional(),
+  }),
+  'A process the platform runs or ran: a retention sweep (later erasures and subject requests). Ids and counts only.',
+);
+export const ProcessList = z.object({ processes: z.array(ProcessViewSchema) });
+
 export const ReplayBody = z
   .strictObject({
     fromOffset: described(z.number().int().min(1).optional(), 'replay from this log offset (1 = the beginning)'),

@@ -44,6 +44,8 @@ import {
   SweepReportSchema,
   ReplayBody,
   ReplayReportSchema,
+  ProcessList,
+  ProcessesQuery,
 } from './schemas';
 import { renderStatusPage } from './status-page';
 import { traceRequests } from './tracing';
@@ -218,6 +220,12 @@ function routes(platform: Platform): FastifyPluginAsync {
     {
       const a = access(['operator'], 'Dispose of what is due now', 'operations');
       app.post('/v1/sweep', { config: a.config, schema: { ...doc(a), response: { 200: SweepReportSchema, ...AUTH_ERRORS } } }, async () => platform.sweep());
+    }
+    {
+      const a = access(['dpo', 'operator', 'auditor'], 'Processes the platform runs or ran (retention sweeps), newest first; in the distributed runtime, Temporal workflows', 'operations');
+      app.get('/v1/processes', { config: a.config, schema: { ...doc(a), querystring: ProcessesQuery, response: { 200: ProcessList, ...INPUT_ERRORS } } }, async (req) => ({
+        processes: await platform.processes({ limit: req.query.limit, ...(req.query.kind ? { kind: req.query.kind } : {}) }),
+      }));
     }
     {
       const a = access(['operator'], 'Replay the event log into the registry from an offset or a time (idempotent)', 'operations');

@@ -102,6 +102,17 @@ describe('publish', () => {
   });
 });
 
+describe('processes', () => {
+  it('lists the sweeps the platform ran, newest first', async () => {
+    await serve(true);
+    platform.sweeps.push({ id: 'retention-sweep-1', kind: 'retention-sweep', status: 'completed', startedAt: '2026-04-10T09:00:00.000Z', closedAt: '2026-04-10T09:00:02.000Z', summary: { disposed: 3 } });
+    const code = await run(['--url', url, '--token', tokens.auditor, 'processes', '--kind', 'retention-sweep'], io());
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(out).toBe('2026-04-10T09:00:00.000Z  retention-sweep  completed  retention-sweep-1 disposed 3\n');
+  });
+});
+
 describe('clock advance', () => {
   it('moves a simulated clock and reports the sweep', async () => {
     await serve(true);

@@ -3,7 +3,7 @@
  * tests can run them against a real server and read what an operator would see.
  */
 import { readFileSync } from 'node:fs';
-import type { AuditEntry, AuditVerification, DeadLetterView, IngestResult, RecordView, SweepReport } from '@custodian/core';
+import type { AuditEntry, AuditVerification, DeadLetterView, IngestResult, ProcessView, RecordView, SweepReport } from '@custodian/core';
 import type { RecordState } from '@custodian/workflows';
 import { UsageError } from './tokens';
 import { EXIT, printJson, type Ctx } from './io';
@@ -184,5 +184,17 @@ export async function sweepCommand(ctx: Ctx): Promise<number> {
   const s = await ctx.api.post<SweepReport>('/v1/sweep');
   if (ctx.json) return printJson(ctx, s);
   ctx.io.out(`Sweep at ${s.at}: ${sweepLine(s)}\n`);
+  return EXIT.ok;
+}
+
+/** the processes the platform runs or ran (retention sweeps; Temporal workflows in the distributed runtime) */
+export async function processesCommand(ctx: Ctx, opts: { kind?: string; limit?: string }): Promise<number> {
+  const res = await ctx.api.get<{ processes: ProcessView[] }>('/v1/processes', { kind: opts.kind, limit: opts.limit });
+  if (ctx.json) return printJson(ctx, res);
+  if (!res.processes.length) ctx.io.out('No processes yet.\n');
+  for (const p of res.processes) {
+    const summary = p.summary ? ` ${Object.entries(p.summary).map(([k, v]) => `${k} ${v}`).join(', ')}` : '';
+    ctx.io.out(`${p.startedAt}  ${p.kind.padEnd(16)} ${p.status.padEnd(10)} ${p.id}${summary}\n`);
+  }
   return EXIT.ok;
 }

@@ -15,6 +15,7 @@ import {
   recordCommand,
   subjectCommand,
   sweepCommand,
+  processesCommand,
   replayCommand,
 } from './commands';
 import { EXIT, processIo, type Ctx, type Io } from './io';
@@ -150,6 +151,15 @@ export async function run(args: string[], io: Io = processIo()): Promise<number>
     .description('dispose of what is due now')
     .action(async (_o: unknown, cmd: Command) => {
       code = await sweepCommand(ctx(cmd, ['operator']));
+    });
+
+  program
+    .command('processes')
+    .description('retention sweeps (and, in the distributed runtime, other Temporal workflows), newest first')
+    .option('--kind <kind>', 'only this kind, e.g. retention-sweep')
+    .option('--limit <n>', 'how many', '20')
+    .action(async (o: { kind?: string; limit?: string }, cmd: Command) => {
+      code = await processesCommand(ctx(cmd, ['dpo', 'operator', 'auditor']), o);
     });
 
   try {

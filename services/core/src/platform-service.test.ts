@@ -266,3 +266,16 @@ describe('PlatformService overview and tokens', () => {
     expect(t.ports.where(tok)).toEqual([]);
   });
 });
+
+describe('processes (the embedded runtime runs its sweeps in process)', () => {
+  it('lists the latest sweeps newest first with what each did', async () => {
+    const t = testPlatform();
+    await t.platform.sweep();
+    await t.platform.sweep();
+    const ps = await t.platform.processes({ limit: 10 });
+    expect(ps).toHaveLength(2);
+    expect(ps[0]).toMatchObject({ kind: 'retention-sweep', status: 'completed', summary: { started: 0, disposed: 0, tasksRun: 0, tasksFailed: 0 } });
+    expect(await t.platform.processes({ kind: 'erasure', limit: 10 })).toEqual([]);
+    expect(await t.platform.processes({ limit: 1 })).toHaveLength(1);
+  });
+});

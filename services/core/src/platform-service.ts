@@ -7,7 +7,7 @@ import type { PolicyBook } from './policy-packs';
 import { LIFECYCLE_GROUP, Projector } from './projector';
 import { Serial } from './serial';
 import { isAdvanceable } from './clocks';
-import type { ApiTokens, IdempotencyKeys, AuditEntry, AuditLog, Clock, ConnectorDirectory, DeadLetter, DeadLetterStore, DeletionTasks, EventBus, Registry, SubjectIndex } from './ports';
+import type { ProcessView, ApiTokens, IdempotencyKeys, AuditEntry, AuditLog, Clock, ConnectorDirectory, DeadLetter, DeadLetterStore, DeletionTasks, EventBus, Registry, SubjectIndex } from './ports';
 import type { MasterKey } from './crypto';
 
 export interface PlatformPorts {
@@ -35,6 +35,7 @@ export class PlatformService implements Platform {
   readonly projector: Projector;
   readonly disposal: DisposalService;
   private readonly lifecycle = new Serial();
+  private readonly recentSweeps: ProcessView[] = [];
 
   constructor(protected readonly p: PlatformPorts) {
     this.clock = p.clock;
@@ -134,7 +135,20 @@ export class PlatformService implements Platform {
   }
 
   sweep(): Promise<SweepReport> {
-    return this.lifecycle.run(() => this.disposal.sweep());
+    return this.lifecycle.run(async () => {
+      const r = await this.disposal.sweep();
+      this.recentSweeps.unshift({ id: `retention-sweep-${r.at}`, kind: 'retention-sweep', status: 'completed', startedAt: r.at, closedAt: this.clock.now().toISOString(), summary: { started: r.started, disposed: r.disposed, tasksRun: r.tasksRun, tasksFailed: r.tasksFailed } });
+      this.recentSweeps.length = Math.min(this.recentSweeps.length, 50);
+      return r;
+    });
+  }
+
+  /**
+   * The embedded runtime's processes are its sweeps, run in this process: the latest ones since it
+   * started (their effects are in the audit trail for good).
+   */
+  async processes(q: { kind?: string; limit: number }): Promise<ProcessView[]> {
+    return this.recentSweeps.filter((p) => !q.kind || p.kind === q.kind).slice(0, q.limit);
   }
 
   replay(from: { offset: number } | { time: string }, actor: string): Promise<ReplayReport> {

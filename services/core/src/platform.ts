@@ -4,7 +4,7 @@
  */
 import type { FieldError, PanFinding } from '@custodian/contracts';
 import type { Explanation, RecordState } from '@custodian/workflows';
-import type { ApiTokens, AuditEntry, AuditVerification, Clock, DeadLetter, DeletionTask, RegistryStats } from './ports';
+import type { ApiTokens, AuditEntry, AuditVerification, Clock, DeadLetter, DeletionTask, ProcessView, RegistryStats } from './ports';
 
 export type IngestResult =
   | { index: number; eventId: string; status: 'accepted'; subjectRef: string; recordId: string; cardData: PanFinding[] }
@@ -83,6 +83,8 @@ export interface Platform {
   /** throws ClockNotSimulatedError unless the simulated clock is on; runs a sweep at the new time */
   advanceClock(by: string, actor: string): Promise<{ now: string; sweep: SweepReport }>;
   sweep(): Promise<SweepReport>;
+  /** the processes the platform runs or ran (sweeps now; erasures and subject requests later), newest first */
+  processes(q: { kind?: string; limit: number }): Promise<ProcessView[]>;
   /**
    * operators' replay: re-reads the log into the registry from an offset or a time. Idempotent —
    * decisions ignore offsets a record has already seen, and disposed records stay disposed.

@@ -264,6 +264,20 @@ export interface ApiTokens {
 export interface Orchestrator {
   /** runs a retention sweep now (besides the schedule) and waits for its report */
   runSweep(): Promise<import('./platform').SweepReport>;
+  /** the processes it runs or ran, newest first: what the DPO's dashboard lists */
+  processes(q: { kind?: string; limit: number }): Promise<ProcessView[]>;
+}
+
+export type ProcessStatus = 'running' | 'completed' | 'failed' | 'cancelled' | 'terminated' | 'timed-out' | 'continued';
+/** one process (a Temporal workflow, or an embedded sweep): pseudonymous ids and counts only */
+export interface ProcessView {
+  id: string;
+  kind: string;
+  status: ProcessStatus;
+  startedAt: string;
+  closedAt: string | null;
+  /** what it did, where the runtime knows (an embedded sweep's report) */
+  summary?: Record<string, number>;
 }
 
 /**

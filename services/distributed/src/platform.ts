@@ -6,6 +6,7 @@ import {
   type EventStream,
   type Orchestrator,
   type PlatformPorts,
+  type ProcessView,
   type ReplayReport,
   type SweepReport,
 } from '@custodian/core';
@@ -68,6 +69,11 @@ export class DistributedPlatform extends PlatformService {
   override async sweep(): Promise<SweepReport> {
     if (!this.d.orchestrator) throw new NotServedHereError('a sweep on demand', 'api');
     return this.d.orchestrator.runSweep();
+  }
+
+  override async processes(q: { kind?: string; limit: number }): Promise<ProcessView[]> {
+    if (!this.d.orchestrator) throw new NotServedHereError('the list of processes', 'api');
+    return this.d.orchestrator.processes(q);
   }
 
   /**

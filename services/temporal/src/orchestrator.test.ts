@@ -1,8 +1,9 @@
-import { TemporalOrchestrator, type SweepStarter } from './orchestrator';
+import { TemporalOrchestrator, type ListedWorkflow, type SweepStarter } from './orchestrator';
 
 test('a sweep on demand starts the sweep workflow with a time-only id and the kind attribute, and reports its counts', async () => {
   const calls: Array<Parameters<SweepStarter['execute']>> = [];
   const starter: SweepStarter = {
+    list: async function* () {},
     execute: async (...args) => {
       calls.push(args);
       return { startedAt: 'x', runs: 1, rounds: 2, started: 3, disposed: 3, tasksRun: 6, tasksFailed: 0, skippedCount: 1, skipped: [], stepRetries: 0, outcome: 'finished' };
@@ -15,4 +16,34 @@ test('a sweep on demand starts the sweep workflow with a time-only id and the ki
   expect(type).toBe('retentionSweep');
   expect(opts).toMatchObject({ taskQueue: 'q', workflowId: 'custodian-retention-sweep-on-demand-2026-04-10T09:00:00.000Z', args: [{ batch: 250 }] });
   expect(opts.typedSearchAttributes).toEqual([{ key: { name: 'CustodianKind', type: 'KEYWORD' }, value: 'retention-sweep' }]);
+});
+
+test('processes come from visibility, filtered by kind, newest first as listed, up to the limit', async () => {
+  const queries: string[] = [];
+  const listed: ListedWorkflow[] = [
+    { workflowId: 'custodian-retention-sweep-2026-04-10T09:15:00Z', type: 'retentionSweep', status: { name: 'RUNNING' }, startTime: new Date('2026-04-10T09:15:00Z'), kind: 'retention-sweep' },
+    { workflowId: 'custodian-retention-sweep-2026-04-10T09:00:00Z', type: 'retentionSweep', status: { name: 'CONTINUED_AS_NEW' }, startTime: new Date('2026-04-10T09:00:00Z'), closeTime: new Date('2026-04-10T09:05:00Z') },
+    { workflowId: 'x', type: 'retentionSweep', status: { name: 'COMPLETED' }, startTime: new Date('2026-04-10T08:45:00Z'), closeTime: new Date('2026-04-10T08:46:00Z') },
+  ];
+  const o = new TemporalOrchestrator(
+    {
+      execute: async () => {
+        throw new Error('not used');
+      },
+      list: async function* (query) {
+        queries.push(query);
+        yield* listed;
+      },
+    },
+    { TEMPORAL_TASK_QUEUE: 'q', CUSTODIAN_SWEEP_BATCH: 250 },
+  );
+  await expect(o.processes({ kind: 'retention-sweep', limit: 2 })).resolves.toEqual([
+    { id: 'custodian-retention-sweep-2026-04-10T09:15:00Z', kind: 'retention-sweep', status: 'running', startedAt: '2026-04-10T09:15:00.000Z', closedAt: null },
+    { id: 'custodian-retention-sweep-2026-04-10T09:00:00Z', kind: 'retention-sweep', status: 'continued', startedAt: '2026-04-10T09:00:00.000Z', closedAt: '2026-04-10T09:05:00.000Z' },
+  ]);
+  expect(queries).toEqual(['CustodianKind = "retention-sweep"']);
+  await o.processes({ limit: 1 });
+  expect(queries[1]).toBe('');
+  // a kind is interpolated into the query: only plain kind names get there
+  await expect(o.processes({ kind: 'x" OR 1=1', limit: 1 })).rejects.toThrow(/not a process kind/);
 });

@@ -1,5 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
-import type { Orchestrator, SweepReport } from '@custodian/core';
+import type { Orchestrator, ProcessStatus, ProcessView, SweepReport } from '@custodian/core';
 import { SWEEP_KIND, SWEEP_WORKFLOW_TYPE, SearchAttributes, type SweepInput, type SweepWorkflowReport } from '@custodian/workflows/src/temporal/contract';
 import type { TemporalConfig } from './config';
 import { custodianDataConverter } from './data-converter';
@@ -8,7 +8,30 @@ import { clientInterceptors } from './tracing';
 /** a workflow client as the orchestrator needs it (the SDK's Client, or a test double) */
 export interface SweepStarter {
   execute(type: string, options: { taskQueue: string; workflowId: string; args: [SweepInput]; typedSearchAttributes: Array<{ key: typeof SearchAttributes.CustodianKind; value: string }> }): Promise<SweepWorkflowReport>;
+  /** visibility: the namespace's workflows matching a list filter, newest first */
+  list(query: string): AsyncIterable<ListedWorkflow>;
 }
+
+/** what the orchestrator reads of a listed workflow (a slice of the SDK's WorkflowExecutionInfo) */
+export interface ListedWorkflow {
+  workflowId: string;
+  type: string;
+  status: { name: string };
+  startTime: Date;
+  closeTime?: Date | undefined;
+  kind?: string | undefined;
+}
+
+const STATUS: Record<string, ProcessStatus> = {
+  RUNNING: 'running',
+  COMPLETED: 'completed',
+  FAILED: 'failed',
+  CANCELLED: 'cancelled',
+  TERMINATED: 'terminated',
+  TIMED_OUT: 'timed-out',
+  CONTINUED_AS_NEW: 'continued',
+};
+const KINDS_BY_TYPE: Record<string, string> = { [SWEEP_WORKFLOW_TYPE]: SWEEP_KIND };
 
 /**
  * The Orchestrator port on Temporal. A sweep on demand is a workflow of its own beside the
@@ -25,7 +48,14 @@ export class TemporalOrchestrator implements Orchestrator {
     const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS, tls: cfg.TEMPORAL_TLS });
     const client = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE, dataConverter: custodianDataConverter(cfg), interceptors: clientInterceptors() });
     return new TemporalOrchestrator(
-      { execute: (type, options) => client.workflow.execute(type, options) as Promise<SweepWorkflowReport> },
+      {
+        execute: (type, options) => client.workflow.execute(type, options) as Promise<SweepWorkflowReport>,
+        list: async function* (query) {
+          for await (const w of client.workflow.list({ query })) {
+            yield { workflowId: w.workflowId, type: w.type, status: { name: w.status.name }, startTime: w.startTime, closeTime: w.closeTime, kind: w.typedSearchAttributes.get(SearchAttributes.CustodianKind) };
+          }
+        },
+      },
       cfg,
     );
   }
@@ -39,5 +69,23 @@ export class TemporalOrchestrator implements Orchestrator {
       typedSearchAttributes: [{ key: SearchAttributes.CustodianKind, value: SWEEP_KIND }],
     });
     return { at: at.toISOString(), started: r.started, disposed: r.disposed, tasksRun: r.tasksRun, tasksFailed: r.tasksFailed };
+  }
+
+  /** read from Temporal's visibility store by the kind search attribute; ids and times only */
+  async processes(q: { kind?: string; limit: number }): Promise<ProcessView[]> {
+    if (q.kind !== undefined && !/^[a-z-]{1,64}$/.test(q.kind)) throw new Error(`"${q.kind}" is not a process kind`);
+    const query = q.kind ? `${SearchAttributes.CustodianKind.name} = "${q.kind}"` : '';
+    const out: ProcessView[] = [];
+    for await (const w of this.workflows.list(query)) {
+      out.push({
+        id: w.workflowId,
+        kind: w.kind ?? KINDS_BY_TYPE[w.type] ?? w.type,
+        status: STATUS[w.status.name] ?? 'running',
+        startedAt: w.startTime.toISOString(),
+        closedAt: w.closeTime ? w.closeTime.toISOString() : null,
+      });
+      if (out.length >= q.limit) break;
+    }
+    return out;
   }
 }

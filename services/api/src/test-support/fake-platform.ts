@@ -30,6 +30,7 @@ import {
   type RecordView,
   type ReplayReport,
   type SweepReport,
+  type ProcessView,
 } from '@custodian/core';
 import { addDuration, applyEvent, decideDisposal, disposedRecord, explainRecord, type PolicyRef, type RecordState } from '@custodian/workflows';
 
@@ -267,6 +268,11 @@ export class FakePlatform implements Platform {
     const fromOffset = 'offset' in from ? Math.max(1, from.offset) : 1;
     this.appendAudit([{ actor, action: 'log.replayed', target: { kind: 'system', id: 'event-log' }, reason: 'replay' }]);
     return { fromOffset, replayed: Math.max(0, this.offset - fromOffset + 1), head: this.offset };
+  }
+
+  readonly sweeps: ProcessView[] = [];
+  async processes(q: { kind?: string; limit: number }): Promise<ProcessView[]> {
+    return this.sweeps.filter((p) => !q.kind || p.kind === q.kind).slice(0, q.limit);
   }
 
   async sweep(): Promise<SweepReport> {
