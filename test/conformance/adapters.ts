@@ -16,6 +16,7 @@ export const memoryPorts: PortsFactory = async () => {
     audit: p.audit,
     deadLetters: p.deadLetters,
     tokens: p.tokens,
+    idempotency: p.idempotency,
     tamper: {
       alter: async (seq, fields) => {
         Object.assign(p.audit.entries.find((e) => e.seq === seq)!, fields);

@@ -37,6 +37,7 @@ if (engine.kind === 'none') {
         audit: store.audit,
         deadLetters: store.deadLetters,
         tokens: store.tokens,
+        idempotency: store.idempotency,
         tamper: {
           alter: async (seq, fields) => {
             await audit.updateOne({ _id: seq }, { $set: fields });
@@ -52,6 +53,6 @@ if (engine.kind === 'none') {
         },
       };
     };
-    storePortsConformance('MongoDB', open);
+    storePortsConformance('MongoDB', open, { canTamper: true, idempotency: true });
   });
 }

@@ -6,11 +6,12 @@ import { registryConformance } from './registry';
 import { subjectIndexConformance } from './subjects';
 import { deletionTasksConformance } from './tasks';
 import { apiTokensConformance } from './tokens';
+import { idempotencyKeysConformance } from './idempotency';
 
 export type { AuditTamper, PortsFactory, PortsUnderTest } from './ports-under-test';
 
 /** every store-port suite (the EventBus has its own) against one adapter */
-export function storePortsConformance(adapter: string, open: PortsFactory, opts: { canTamper: boolean } = { canTamper: true }) {
+export function storePortsConformance(adapter: string, open: PortsFactory, opts: { canTamper: boolean; idempotency?: boolean } = { canTamper: true }) {
   registryConformance(adapter, open);
   deletionTasksConformance(adapter, open);
   keyVaultConformance(adapter, open);
@@ -18,4 +19,5 @@ export function storePortsConformance(adapter: string, open: PortsFactory, opts:
   auditLogConformance(adapter, open, opts);
   deadLetterConformance(adapter, open);
   apiTokensConformance(adapter, open);
+  if (opts.idempotency) idempotencyKeysConformance(adapter, open);
 }
