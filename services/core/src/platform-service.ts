@@ -137,7 +137,11 @@ export class PlatformService implements Platform {
   sweep(): Promise<SweepReport> {
     return this.lifecycle.run(async () => {
       const r = await this.disposal.sweep();
-      this.recentSweeps.unshift({ id: `retention-sweep-${r.at}`, kind: 'retention-sweep', status: 'completed', startedAt: r.at, closedAt: this.clock.now().toISOString(), summary: { started: r.started, disposed: r.disposed, tasksRun: r.tasksRun, tasksFailed: r.tasksFailed } });
+      const entry: ProcessView = { id: `retention-sweep-${r.at}`, kind: 'retention-sweep', status: 'completed', startedAt: r.at, closedAt: this.clock.now().toISOString(), summary: { started: r.started, disposed: r.disposed, tasksRun: r.tasksRun, tasksFailed: r.tasksFailed } };
+      // the loop sweeps every few seconds: an idle sweep replaces the idle one before it, so the list keeps what did work
+      const idle = (p: ProcessView | undefined) => !!p?.summary && Object.values(p.summary).every((n) => n === 0);
+      if (idle(entry) && idle(this.recentSweeps[0])) this.recentSweeps[0] = entry;
+      else this.recentSweeps.unshift(entry);
       this.recentSweeps.length = Math.min(this.recentSweeps.length, 50);
       return r;
     });
