@@ -10,7 +10,7 @@ import { StaticConnectorDirectory } from '@custodian/connectors';
 import { MasterKey, PolicyBook, Sealer, SubjectCache, SystemClock, loadPolicyPacks, type ConnectorDirectory } from '@custodian/core';
 import { KafkaEventStream, TopicRetentionConnector } from '@custodian/kafka';
 import { MongoStore } from '@custodian/mongo';
-import { TemporalOrchestrator, createSweepWorker, ensureSweepSchedule, readTemporalConfig } from '@custodian/temporal';
+import { TemporalOrchestrator, clientInterceptors, createSweepWorker, ensureSweepSchedule, readTemporalConfig } from '@custodian/temporal';
 import { Client, Connection } from '@temporalio/client';
 import { startTelemetry, type Telemetry } from '@custodian/telemetry';
 import { ConfigError, SERVICES, readServiceConfig, readServiceTracing, type ServiceName } from './config';
@@ -86,7 +86,7 @@ async function lifecycle(telemetry: Telemetry) {
     logConnector: new TopicRetentionConnector({ clock, registry: store.registry, retentionMs: cfg.KAFKA_RETENTION_MS }),
   }, telemetry);
   const connection = await Connection.connect({ address: tcfg.TEMPORAL_ADDRESS, tls: tcfg.TEMPORAL_TLS });
-  log(`sweep schedule ${await ensureSweepSchedule(new Client({ connection, namespace: tcfg.TEMPORAL_NAMESPACE }).schedule, tcfg)}`);
+  log(`sweep schedule ${await ensureSweepSchedule(new Client({ connection, namespace: tcfg.TEMPORAL_NAMESPACE, interceptors: clientInterceptors() }).schedule, tcfg)}`);
   const running = worker.run();
   log('custodian lifecycle running: projector consumer group and sweep worker');
   return async () => {
