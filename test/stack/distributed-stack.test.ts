@@ -14,6 +14,8 @@ import { KafkaEventStream, TopicRetentionConnector } from '@custodian/kafka';
 import { MongoStore } from '@custodian/mongo';
 import { TemporalOrchestrator, createSweepWorker, readTemporalConfig } from '@custodian/temporal';
 import { HeldStore, distributedScenarios, type Stack } from '../distributed/scenarios';
+import { orchestratorConformance } from '../conformance/orchestrator.suite';
+import { enquiry } from '../support/events';
 import { topicText, waitForRecord } from '../distributed/stack-support';
 
 jest.setTimeout(300_000);
@@ -53,6 +55,8 @@ if (!docker) {
 } else {
   describe('distributed stack in containers: the foundation scenarios', () => {
     let stack: Stack;
+    let platformOf!: DistributedPlatform;
+    let registryOf!: MongoStore['registry'];
     const cleanup: Array<() => Promise<unknown>> = [];
     beforeAll(async () => {
       const { GenericContainer, Wait } = await import('testcontainers');
@@ -105,6 +109,8 @@ if (!docker) {
         orchestrator: await TemporalOrchestrator.connect(tcfg),
       });
       const app = buildServer(platform);
+      platformOf = platform;
+      registryOf = store.registry;
       cleanup.unshift(
         () => app.close(),
         () => sub.stop(),
@@ -135,5 +141,19 @@ if (!docker) {
       for (const c of cleanup) await c().catch(() => undefined);
     });
     distributedScenarios(() => stack, 'stack');
+    let seeded = 0;
+    orchestratorConformance('Temporal (containers)', async () => ({
+      orchestrator: platformOf.orchestrator,
+      seedDueRecord: async () => {
+        const [r] = await platformOf.ingest([enquiry('derby', `ENQ-ORCH-${++seeded}`, new Date(Date.now() - 800 * 86_400_000).toISOString())], 'test');
+        if (r?.status !== 'accepted') throw new Error('seed event was not accepted');
+        await waitForRecord(registryOf, r.recordId);
+        // the topics' copy must have aged out for the record to be disposed in one sweep
+        await stack.passTopicRetention();
+        return r.recordId;
+      },
+      status: async (id) => (await registryOf.get([id])).get(id)?.status,
+      close: async () => undefined,
+    }));
   });
 }

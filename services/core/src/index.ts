@@ -12,3 +12,4 @@ export * from './serial';
 export * from './subject-cache';
 export * from './polling-subscription';
 export * from './tracing';
+export * from './in-process-orchestrator';

@@ -6,8 +6,9 @@ import { ClockNotSimulatedError, NotFoundError, type DeadLetterView, type Ingest
 import type { PolicyBook } from './policy-packs';
 import { LIFECYCLE_GROUP, Projector } from './projector';
 import { Serial } from './serial';
+import { InProcessOrchestrator } from './in-process-orchestrator';
 import { isAdvanceable } from './clocks';
-import type { ProcessView, ApiTokens, IdempotencyKeys, AuditEntry, AuditLog, Clock, ConnectorDirectory, DeadLetter, DeadLetterStore, DeletionTasks, EventBus, Registry, SubjectIndex } from './ports';
+import type { Orchestrator, ProcessView, ApiTokens, IdempotencyKeys, AuditEntry, AuditLog, Clock, ConnectorDirectory, DeadLetter, DeadLetterStore, DeletionTasks, EventBus, Registry, SubjectIndex } from './ports';
 import type { MasterKey } from './crypto';
 
 export interface PlatformPorts {
@@ -23,6 +24,8 @@ export interface PlatformPorts {
   audit: AuditLog;
   connectors: ConnectorDirectory;
   tokens: ApiTokens;
+  /** the processes that wait (sweeps now): in process unless given (Temporal) */
+  orchestrator?: Orchestrator;
   /** where the log cannot deduplicate by itself (Kafka) */
   idempotency?: IdempotencyKeys;
 }
@@ -34,8 +37,8 @@ export class PlatformService implements Platform {
   readonly ingestion: IngestService;
   readonly projector: Projector;
   readonly disposal: DisposalService;
+  readonly orchestrator: Orchestrator;
   private readonly lifecycle = new Serial();
-  private readonly recentSweeps: ProcessView[] = [];
 
   constructor(protected readonly p: PlatformPorts) {
     this.clock = p.clock;
@@ -43,6 +46,8 @@ export class PlatformService implements Platform {
     this.ingestion = new IngestService(p);
     this.projector = new Projector({ ...p, purge: (ids) => p.bus.purgeRecords(ids) });
     this.disposal = new DisposalService(p);
+    // the sweep and the projector both write records: one at a time
+    this.orchestrator = p.orchestrator ?? new InProcessOrchestrator(() => this.lifecycle.run(() => this.disposal.sweep()), p.clock);
   }
 
   ingest(raw: unknown[], actor: string): Promise<IngestResult[]> {
@@ -134,25 +139,13 @@ export class PlatformService implements Platform {
     return due < retry ? due : retry;
   }
 
+  /** through the Orchestrator: in process here, Temporal in the distributed runtime */
   sweep(): Promise<SweepReport> {
-    return this.lifecycle.run(async () => {
-      const r = await this.disposal.sweep();
-      const entry: ProcessView = { id: `retention-sweep-${r.at}`, kind: 'retention-sweep', status: 'completed', startedAt: r.at, closedAt: this.clock.now().toISOString(), summary: { started: r.started, disposed: r.disposed, tasksRun: r.tasksRun, tasksFailed: r.tasksFailed } };
-      // the loop sweeps every few seconds: an idle sweep replaces the idle one before it, so the list keeps what did work
-      const idle = (p: ProcessView | undefined) => !!p?.summary && Object.values(p.summary).every((n) => n === 0);
-      if (idle(entry) && idle(this.recentSweeps[0])) this.recentSweeps[0] = entry;
-      else this.recentSweeps.unshift(entry);
-      this.recentSweeps.length = Math.min(this.recentSweeps.length, 50);
-      return r;
-    });
+    return this.orchestrator.runSweep();
   }
 
-  /**
-   * The embedded runtime's processes are its sweeps, run in this process: the latest ones since it
-   * started (their effects are in the audit trail for good).
-   */
-  async processes(q: { kind?: string; limit: number }): Promise<ProcessView[]> {
-    return this.recentSweeps.filter((p) => !q.kind || p.kind === q.kind).slice(0, q.limit);
+  processes(q: { kind?: string; limit: number }): Promise<ProcessView[]> {
+    return this.orchestrator.processes(q);
   }
 
   replay(from: { offset: number } | { time: string }, actor: string): Promise<ReplayReport> {

@@ -6,9 +6,7 @@ import {
   type EventStream,
   type Orchestrator,
   type PlatformPorts,
-  type ProcessView,
   type ReplayReport,
-  type SweepReport,
 } from '@custodian/core';
 import type { ServiceName } from './config';
 
@@ -48,6 +46,16 @@ function streamAsBus(stream: EventStream): EventBus {
   };
 }
 
+/** the ingest service has no Temporal client: sweeps and process lists are the api service's */
+const notHere: Orchestrator = {
+  runSweep: async () => {
+    throw new NotServedHereError('a sweep on demand', 'api');
+  },
+  processes: async () => {
+    throw new NotServedHereError('the list of processes', 'api');
+  },
+};
+
 /**
  * The Platform the HTTP API serves, in the distributed runtime: the same PlatformService over
  * Kafka and MongoDB ports, with what runs elsewhere handed over: projection to the lifecycle
@@ -55,7 +63,7 @@ function streamAsBus(stream: EventStream): EventBus {
  */
 export class DistributedPlatform extends PlatformService {
   constructor(private readonly d: DistributedPorts) {
-    super({ ...d, bus: streamAsBus(d.stream) });
+    super({ ...d, bus: streamAsBus(d.stream), orchestrator: d.orchestrator ?? notHere });
   }
 
   override async project(): Promise<number> {
@@ -64,16 +72,6 @@ export class DistributedPlatform extends PlatformService {
 
   protected override async afterReprocess(): Promise<void> {
     // the lifecycle service's consumers register the re-published event
-  }
-
-  override async sweep(): Promise<SweepReport> {
-    if (!this.d.orchestrator) throw new NotServedHereError('a sweep on demand', 'api');
-    return this.d.orchestrator.runSweep();
-  }
-
-  override async processes(q: { kind?: string; limit: number }): Promise<ProcessView[]> {
-    if (!this.d.orchestrator) throw new NotServedHereError('the list of processes', 'api');
-    return this.d.orchestrator.processes(q);
   }
 
   /**

@@ -1,5 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
-import type { Orchestrator, ProcessStatus, ProcessView, SweepReport } from '@custodian/core';
+import { PROCESS_KIND, type Orchestrator, type ProcessStatus, type ProcessView, type SweepReport } from '@custodian/core';
 import { SWEEP_KIND, SWEEP_WORKFLOW_TYPE, SearchAttributes, type SweepInput, type SweepWorkflowReport } from '@custodian/workflows/src/temporal/contract';
 import type { TemporalConfig } from './config';
 import { custodianDataConverter } from './data-converter';
@@ -73,7 +73,7 @@ export class TemporalOrchestrator implements Orchestrator {
 
   /** read from Temporal's visibility store by the kind search attribute; ids and times only */
   async processes(q: { kind?: string; limit: number }): Promise<ProcessView[]> {
-    if (q.kind !== undefined && !/^[a-z-]{1,64}$/.test(q.kind)) throw new Error(`"${q.kind}" is not a process kind`);
+    if (q.kind !== undefined && !PROCESS_KIND.test(q.kind)) throw new Error(`"${q.kind}" is not a process kind`);
     const query = q.kind ? `${SearchAttributes.CustodianKind.name} = "${q.kind}"` : '';
     const out: ProcessView[] = [];
     for await (const w of this.workflows.list(query)) {
