@@ -33,6 +33,8 @@ import type { StoredEvent } from '@custodian/core';
 import { KafkaEventStream, Topics, encodeEvent } from '@custodian/kafka';
 import { Kafka, logLevel } from 'kafkajs';
 import { MockKafkaCluster } from '../test/support/kafka-mock';
+// the same deterministic PRNG as the ingest bench: every run and every machine publishes the same events
+import { prng } from './gen';
 import { machineFacts, type MachineFacts } from './facts';
 import { collectGarbage, fmtRate, fmtS, median, nowNs, nowUs, secondsSince } from './util';
 
@@ -96,18 +98,6 @@ export interface KafkaResults {
 }
 
 // ---------------------------------------------------------------- data
-
-/** deterministic PRNG (mulberry32), so every run and every machine publishes the same events */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const b64url = (rnd: () => number, chars: number) => {
   const abc = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
