@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { buildServer } from '@custodian/api';
-import { MasterKey, PolicyBook, Sealer, SimulatedClock, loadPolicyPacks, type ConnectorDirectory, type ProcessView, type Subscription } from '@custodian/core';
+import { InProcessOrchestrator, MasterKey, PolicyBook, SimulatedClock, loadPolicyPacks, type ConnectorDirectory, type Subscription } from '@custodian/core';
 import { MemoryPorts } from '@custodian/core/src/test-support/memory-ports';
-import { DistributedPlatform, lifecycleParts } from '@custodian/distributed';
+import { distributedPlatform, lifecycleParts, type DistributedPlatform } from '@custodian/distributed';
 import { KafkaEventStream, Topics } from '@custodian/kafka';
 import { callRecorded } from '../support/events';
 import { MockKafkaCluster } from '../support/kafka-mock';
@@ -35,32 +35,17 @@ async function compose(): Promise<typeof stack> {
   // every other council system (the CRM, payments) answers as a vendor does for what it no longer has
   const others = new HeldStore();
   const connectors: ConnectorDirectory = { find: (_c, store) => (store === '8x8' ? vendor : store === 'recordings-files' ? files : others) };
-  const sweeps: ProcessView[] = [];
   const lifecycle = lifecycleParts({ clock, book, stream, registry: stores.registry, tasks: stores.tasks, connectors, topicRetentionMs: 7 * 86_400_000 });
-  const platform = new DistributedPlatform({
+  const platform = distributedPlatform({
     service: 'api',
     clock,
     book,
     master,
-    sealer: new Sealer(master, stores.vault),
     stream,
-    subjects: stores.subjects,
-    registry: stores.registry,
-    tasks: stores.tasks,
-    deadLetters: stores.deadLetters,
-    audit: stores.audit,
-    tokens: stores.tokens,
-    idempotency: stores.idempotency,
+    stores,
     connectors,
-    // Temporal's part, played by the same disposal phases its activities run
-    orchestrator: {
-      runSweep: async () => {
-        const r = await lifecycle.disposal.sweep();
-        sweeps.unshift({ id: `custodian-retention-sweep-on-demand-${r.at}`, kind: 'retention-sweep', status: 'completed', startedAt: r.at, closedAt: clock.now().toISOString() });
-        return r;
-      },
-      processes: async (q) => sweeps.filter((p) => !q.kind || p.kind === q.kind).slice(0, q.limit),
-    },
+    // Temporal's part, played in process by the same disposal phases its activities run
+    orchestrator: new InProcessOrchestrator(() => lifecycle.disposal.sweep(), clock),
   });
   const app = buildServer(platform);
   let sub: Subscription | null = await lifecycle.project();

@@ -8,8 +8,8 @@
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { buildServer } from '@custodian/api';
-import { MasterKey, PolicyBook, Sealer, SubjectCache, SystemClock, loadPolicyPacks, type ConnectorDirectory, type Subscription } from '@custodian/core';
-import { DistributedPlatform, lifecycleParts } from '@custodian/distributed';
+import { MasterKey, PolicyBook, SystemClock, loadPolicyPacks, type ConnectorDirectory, type Subscription } from '@custodian/core';
+import { distributedPlatform, lifecycleParts, type DistributedPlatform } from '@custodian/distributed';
 import { KafkaEventStream, TopicRetentionConnector } from '@custodian/kafka';
 import { MongoStore } from '@custodian/mongo';
 import { TemporalOrchestrator, createSweepWorker, readTemporalConfig } from '@custodian/temporal';
@@ -91,23 +91,7 @@ if (!docker) {
       const sub: Subscription = await lifecycle.project();
       const worker = await createSweepWorker(tcfg, { clock, registry: store.registry, tasks: store.tasks, connectors, logConnector: new TopicRetentionConnector({ clock, registry: store.registry, retentionMs }) });
       const running = worker.run();
-      const platform = new DistributedPlatform({
-        service: 'api',
-        clock,
-        book,
-        master,
-        sealer: new Sealer(master, store.vault),
-        stream,
-        subjects: new SubjectCache(store.subjects),
-        registry: store.registry,
-        tasks: store.tasks,
-        deadLetters: store.deadLetters,
-        audit: store.audit,
-        tokens: store.tokens,
-        idempotency: store.idempotency,
-        connectors,
-        orchestrator: await TemporalOrchestrator.connect(tcfg),
-      });
+      const platform = distributedPlatform({ service: 'api', clock, book, master, stream, stores: store, connectors, orchestrator: await TemporalOrchestrator.connect(tcfg) });
       const app = buildServer(platform);
       platformOf = platform;
       registryOf = store.registry;

@@ -7,7 +7,7 @@
  */
 import { startServer } from '@custodian/api';
 import { StaticConnectorDirectory } from '@custodian/connectors';
-import { MasterKey, PolicyBook, Sealer, SubjectCache, SystemClock, loadPolicyPacks, type ConnectorDirectory } from '@custodian/core';
+import { MasterKey, PolicyBook, SystemClock, loadPolicyPacks, type ConnectorDirectory } from '@custodian/core';
 import { KafkaEventStream, TopicRetentionConnector } from '@custodian/kafka';
 import { MongoStore } from '@custodian/mongo';
 import { TemporalOrchestrator, clientInterceptors, createSweepWorker, ensureSweepSchedule, readTemporalConfig } from '@custodian/temporal';
@@ -15,7 +15,7 @@ import { Client, Connection } from '@temporalio/client';
 import { startTelemetry, type Telemetry } from '@custodian/telemetry';
 import { ConfigError, SERVICES, readServiceConfig, readServiceTracing, type ServiceName } from './config';
 import { lifecycleParts } from './lifecycle';
-import { DistributedPlatform } from './platform';
+import { distributedPlatform } from './platform';
 
 const NO_CONNECTORS: ConnectorDirectory = { find: () => undefined };
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -41,20 +41,13 @@ async function serveHttp(service: 'ingest' | 'api') {
   const store = await MongoStore.open({ url: cfg.MONGO_URL, dbName: cfg.MONGO_DB });
   const stream = kafkaOf(cfg, service);
   const orchestrator = service === 'api' ? await TemporalOrchestrator.connect(readTemporalConfig(process.env)) : undefined;
-  const platform = new DistributedPlatform({
+  const platform = distributedPlatform({
     service,
     clock: new SystemClock(),
     book: new PolicyBook(loadPolicyPacks(cfg.CUSTODIAN_POLICY_PACKS)),
     master,
-    sealer: new Sealer(master, store.vault),
     stream,
-    subjects: new SubjectCache(store.subjects),
-    registry: store.registry,
-    tasks: store.tasks,
-    deadLetters: store.deadLetters,
-    audit: store.audit,
-    tokens: store.tokens,
-    idempotency: store.idempotency,
+    stores: store,
     connectors: NO_CONNECTORS,
     ...(orchestrator ? { orchestrator } : {}),
   });

@@ -1,5 +1,14 @@
 import {
   NotServedHereError,
+  Sealer,
+  SubjectCache,
+  type Clock,
+  type ConnectorDirectory,
+  type IdempotencyKeys,
+  type KeyVault,
+  type MasterKey,
+  type PolicyBook,
+  type SubjectIndex,
   PlatformService,
   UnsupportedRequestError,
   type EventBus,
@@ -91,4 +100,42 @@ export class DistributedPlatform extends PlatformService {
     );
     return { fromOffset, replayed, head };
   }
+}
+
+/** the store ports a distributed service works on: MongoStore's, or the in-memory ones in tests */
+export type DistributedStores = Pick<PlatformPorts, 'registry' | 'tasks' | 'deadLetters' | 'audit' | 'tokens'> & {
+  vault: KeyVault;
+  subjects: SubjectIndex;
+  idempotency: IdempotencyKeys;
+};
+
+/** composes a service's platform from its stores and engines, as every distributed service does */
+export function distributedPlatform(o: {
+  service: ServiceName;
+  clock: Clock;
+  book: PolicyBook;
+  master: MasterKey;
+  stream: ReplayableStream;
+  stores: DistributedStores;
+  connectors: ConnectorDirectory;
+  orchestrator?: Orchestrator;
+}): DistributedPlatform {
+  const { stores: st } = o;
+  return new DistributedPlatform({
+    service: o.service,
+    clock: o.clock,
+    book: o.book,
+    master: o.master,
+    sealer: new Sealer(o.master, st.vault),
+    stream: o.stream,
+    subjects: new SubjectCache(st.subjects),
+    registry: st.registry,
+    tasks: st.tasks,
+    deadLetters: st.deadLetters,
+    audit: st.audit,
+    tokens: st.tokens,
+    idempotency: st.idempotency,
+    connectors: o.connectors,
+    ...(o.orchestrator ? { orchestrator: o.orchestrator } : {}),
+  });
 }
