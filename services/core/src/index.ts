@@ -13,3 +13,4 @@ export * from './subject-cache';
 export * from './polling-subscription';
 export * from './tracing';
 export * from './in-process-orchestrator';
+export * from './env-config';

@@ -1,3 +1,4 @@
+import { ConfigError, parseEnv } from '@custodian/core';
 import { TemporalConfig } from '@custodian/temporal';
 import { TelemetryEnv, readTelemetryOptions, type TelemetryOptions } from '@custodian/telemetry';
 import { z } from 'zod';
@@ -62,16 +63,10 @@ export type IngestConfig = z.infer<typeof IngestConfig>;
 export type LifecycleConfig = z.infer<typeof LifecycleConfig>;
 export type ApiConfig = z.infer<typeof ApiConfig>;
 
-export class ConfigError extends Error {}
+export { ConfigError };
 
 export function readServiceConfig<S extends ServiceName>(service: S, env: NodeJS.ProcessEnv = process.env): z.infer<(typeof SERVICES)[S]> {
-  const r = SERVICES[service].safeParse(env);
-  if (!r.success) {
-    // the variable and what is wrong with it, never its value (the master key is one of them)
-    const lines = r.error.issues.map((i) => `  ${String(i.path[0])}: ${i.message}`);
-    throw new ConfigError(`Custodian's ${service} service cannot start; fix these environment variables:\n${lines.join('\n')}`);
-  }
-  return r.data as z.infer<(typeof SERVICES)[S]>;
+  return parseEnv(SERVICES[service], env, `Custodian's ${service} service cannot start`) as z.infer<(typeof SERVICES)[S]>;
 }
 
 /** the variables a service cannot start without (no default): what a deployment must provide */
@@ -94,9 +89,5 @@ export function knownVariables(service: ServiceName): string[] {
  * run, and tracing variables are the telemetry package's (see services/telemetry/src/config.ts).
  */
 export function readServiceTracing(service: ServiceName, env: NodeJS.ProcessEnv = process.env): TelemetryOptions {
-  try {
-    return readTelemetryOptions(`custodian-${service}`, env);
-  } catch (e) {
-    throw new ConfigError(e instanceof Error ? e.message : String(e));
-  }
+  return readTelemetryOptions(`custodian-${service}`, env);
 }

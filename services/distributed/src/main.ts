@@ -108,6 +108,6 @@ async function main() {
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`${e instanceof ConfigError || (e instanceof Error && e.name === 'ConfigError') ? e.message : e instanceof Error ? e.stack : String(e)}\n`);
+  process.stderr.write(`${e instanceof ConfigError ? e.message : e instanceof Error ? e.stack : String(e)}\n`);
   process.exit(1);
 });

@@ -1,3 +1,4 @@
+import { ConfigError, parseEnv } from '@custodian/core';
 import { resolve } from 'node:path';
 import { readTelemetryOptions, type TelemetryOptions } from '@custodian/telemetry';
 import { z } from 'zod';
@@ -18,15 +19,11 @@ export const EmbeddedConfig = z.object({
 });
 export type EmbeddedConfig = z.infer<typeof EmbeddedConfig>;
 
-export class ConfigError extends Error {}
+export { ConfigError };
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): EmbeddedConfig {
-  const r = EmbeddedConfig.safeParse(env);
-  if (!r.success) {
-    const lines = r.error.issues.map((i) => `  ${String(i.path[0])}: ${i.message}`);
-    throw new ConfigError(`Custodian cannot start; fix these environment variables:\n${lines.join('\n')}`);
-  }
-  return { ...r.data, CUSTODIAN_DATA_DIR: resolve(r.data.CUSTODIAN_DATA_DIR) };
+  const c = parseEnv(EmbeddedConfig, env, 'Custodian cannot start');
+  return { ...c, CUSTODIAN_DATA_DIR: resolve(c.CUSTODIAN_DATA_DIR) };
 }
 
 /**

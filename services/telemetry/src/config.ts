@@ -1,3 +1,4 @@
+import { ConfigError, parseEnv } from '@custodian/core';
 import { z } from 'zod';
 
 export type TracesExporter = 'none' | 'otlp' | 'console';
@@ -31,18 +32,12 @@ export const TelemetryEnv = z
     }
   });
 
-export class TelemetryConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+/** the same error every Custodian process gives for its environment */
+export { ConfigError as TelemetryConfigError };
 
 /** reads the options for `serviceName` from the environment (OTEL_SERVICE_NAME overrides the name) */
 export function readTelemetryOptions(serviceName: string, env: NodeJS.ProcessEnv = process.env): TelemetryOptions {
-  const r = TelemetryEnv.safeParse(env);
-  if (!r.success) {
-    const lines = r.error.issues.map((i) => `  ${String(i.path[0])}: ${i.message}`);
-    throw new TelemetryConfigError(`Custodian cannot start tracing; fix these environment variables:\n${lines.join('\n')}`);
-  }
-  const e = r.data;
+  const e = parseEnv(TelemetryEnv, env, 'Custodian cannot start tracing');
   const otlpUrl = e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (e.OTEL_EXPORTER_OTLP_ENDPOINT ? `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces` : undefined);
   return { serviceName: e.OTEL_SERVICE_NAME ?? serviceName, exporter: e.CUSTODIAN_TRACES_EXPORTER, sampleRatio: e.CUSTODIAN_TRACES_SAMPLE_RATIO, ...(otlpUrl ? { otlpUrl } : {}) };
 }

@@ -1,3 +1,4 @@
+import { ConfigError, envError, parseEnv } from '@custodian/core';
 import { z } from 'zod';
 
 const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
@@ -29,17 +30,14 @@ export const TemporalConfig = z.object({
 });
 export type TemporalConfig = z.infer<typeof TemporalConfig>;
 
-export class ConfigError extends Error {}
+export { ConfigError };
+
+const CANNOT_START = "Custodian's Temporal worker cannot start";
 
 export function readTemporalConfig(env: NodeJS.ProcessEnv = process.env): TemporalConfig {
-  const r = TemporalConfig.safeParse(env);
-  if (!r.success) {
-    // the variable and what is wrong with it; never the value (the master key is one of them)
-    const lines = r.error.issues.map((i) => `  ${String(i.path[0])}: ${i.message}`);
-    throw new ConfigError(`Custodian's Temporal worker cannot start; fix these environment variables:\n${lines.join('\n')}`);
+  const c = parseEnv(TemporalConfig, env, CANNOT_START);
+  if (c.CUSTODIAN_PAYLOAD_PREVIOUS_KEY_VERSIONS.includes(c.CUSTODIAN_PAYLOAD_KEY_VERSION)) {
+    throw envError(CANNOT_START, ['CUSTODIAN_PAYLOAD_PREVIOUS_KEY_VERSIONS: must not include the current CUSTODIAN_PAYLOAD_KEY_VERSION']);
   }
-  if (r.data.CUSTODIAN_PAYLOAD_PREVIOUS_KEY_VERSIONS.includes(r.data.CUSTODIAN_PAYLOAD_KEY_VERSION)) {
-    throw new ConfigError(`Custodian's Temporal worker cannot start; fix these environment variables:\n  CUSTODIAN_PAYLOAD_PREVIOUS_KEY_VERSIONS: must not include the current CUSTODIAN_PAYLOAD_KEY_VERSION`);
-  }
-  return r.data;
+  return c;
 }
