@@ -9,7 +9,7 @@ export type MongoEngine = { kind: 'url'; url: string } | { kind: 'testcontainers
  * Jest defines tests synchronously, so whether a container runtime answers is asked of a child process:
  * testcontainers' own probe, so "Docker is there" means exactly what testcontainers will find.
  */
-function containerRuntimeAnswers(): boolean {
+export function containerRuntimeAnswers(): boolean {
   const probe = `require(${JSON.stringify(require.resolve('testcontainers'))}).getContainerRuntimeClient().then(() => process.exit(0), () => process.exit(1))`;
   return spawnSync(process.execPath, ['-e', probe], { stdio: 'ignore', timeout: 60_000 }).status === 0;
 }

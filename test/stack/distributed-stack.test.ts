@@ -5,7 +5,6 @@
  * same scenarios as test/distributed (mock Kafka, in-memory stores) wherever Docker answers;
  * elsewhere it says so in one line, and only the fail-fast checks below run.
  */
-import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { buildServer } from '@custodian/api';
 import { MasterKey, PolicyBook, SystemClock, loadPolicyPacks, type ConnectorDirectory, type Subscription } from '@custodian/core';
@@ -14,16 +13,12 @@ import { KafkaEventStream, TopicRetentionConnector } from '@custodian/kafka';
 import { MongoStore } from '@custodian/mongo';
 import { TemporalOrchestrator, createSweepWorker, readTemporalConfig } from '@custodian/temporal';
 import { HeldStore, distributedScenarios, type Stack } from '../distributed/scenarios';
+import { containerRuntimeAnswers } from '../conformance/mongo-engine';
 import { orchestratorConformance } from '../conformance/orchestrator.suite';
 import { enquiry } from '../support/events';
 import { topicText, waitForRecord } from '../distributed/stack-support';
 
 jest.setTimeout(300_000);
-
-function dockerAnswers(): boolean {
-  const probe = `require(${JSON.stringify(require.resolve('testcontainers'))}).getContainerRuntimeClient().then(() => process.exit(0), () => process.exit(1))`;
-  return spawnSync(process.execPath, ['-e', probe], { stdio: 'ignore', timeout: 60_000 }).status === 0;
-}
 
 /** a loopback port nothing listens on */
 async function closedPort(): Promise<number> {
@@ -48,7 +43,7 @@ describe('without its engines, each distributed service fails fast and says why'
   });
 });
 
-const docker = dockerAnswers();
+const docker = containerRuntimeAnswers();
 if (!docker) {
   // one line in the CI log, where a reader looks for it; the scenarios run on the mock in test/distributed
   console.log('[stack] distributed stack (Kafka, MongoDB, Temporal in containers): skipped: no Docker');
