@@ -103,6 +103,8 @@ export interface LifecycleFacts {
   callCentreLocation?: string;
   pauses?: number;
   paymentPauses?: number;
+  /** the council case a recording belongs to: a hold on that case covers the recording too */
+  linkedCaseRef?: string;
 }
 
 export function lifecycleFacts(e: EventEnvelope): LifecycleFacts {
@@ -123,6 +125,7 @@ export function lifecycleFacts(e: EventEnvelope): LifecycleFacts {
         callCentreLocation: p.callCentreLocation,
         pauses: p.pauses.length,
         paymentPauses: p.pauses.filter((x) => x.reason === 'payment').length,
+        ...(p.linkedCaseRef ? { linkedCaseRef: p.linkedCaseRef } : {}),
       };
     }
     case 'complaint.opened':

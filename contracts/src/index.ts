@@ -3,3 +3,4 @@ export * from './payloads';
 export * from './envelope';
 export * from './pan';
 export * from './policy';
+export * from './hold';

@@ -1,3 +1,4 @@
+import { describeHold, holdsOn, type Hold } from './hold';
 import type { Receipt, RecordState } from './record';
 
 /** Stores Custodian itself keeps copies in; every disposal covers them as well as the declared locations. */
@@ -12,13 +13,22 @@ export interface DeletionStep {
 export type DisposalDecision =
   | { action: 'dispose'; steps: DeletionStep[]; reason: string }
   | { action: 'wait'; until: string | null; reason: string }
+  /** due, but open holds keep it: nothing is deleted until the last of them is released */
+  | { action: 'hold'; holds: string[]; reason: string }
   | { action: 'none'; reason: string };
 
-/** Whether a record is to be disposed now, and the plan of deletions if so. */
-export function decideDisposal(r: RecordState, nowIso: string): DisposalDecision {
+/**
+ * Whether a record is to be disposed now, and the plan of deletions if so. `holds` are the open
+ * holds of the record's council (any that do not cover it are ignored): a hold beats disposal.
+ */
+export function decideDisposal(r: RecordState, nowIso: string, holds: readonly Hold[] = []): DisposalDecision {
   if (r.status === 'disposed') return { action: 'none', reason: `Disposed at ${r.disposal?.completedAt ?? 'an earlier time'}.` };
   if (r.dueAt === null) return { action: 'wait', until: null, reason: r.dueReason };
   if (r.dueAt > nowIso) return { action: 'wait', until: r.dueAt, reason: r.dueReason };
+  const on = holdsOn(r, holds);
+  if (on.length) {
+    return { action: 'hold', holds: on.map((h) => h.id), reason: `${r.dueReason} Retention has ended, but ${on.length === 1 ? 'a legal hold keeps it' : `${on.length} legal holds keep it`}: ${on.map(describeHold).join(' ')}` };
+  }
   return { action: 'dispose', steps: planDeletions(r), reason: `${r.dueReason} Retention has ended.` };
 }
 

@@ -35,6 +35,7 @@ describe('explainRecord', () => {
       dueAt: '2031-03-01T12:00:00.000Z',
       rule: 'delete P7Y after trigger "closed"',
       policyVersion: 'north-kesteven@1.0.0',
+      holds: [],
       because: ['Kept P7Y from closure (2024-03-01T12:00:00.000Z), so due at 2031-03-01T12:00:00.000Z.'],
     });
   });

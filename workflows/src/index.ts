@@ -4,3 +4,4 @@ export * from './record';
 export * from './disposal';
 export * from './explain';
 export * from './linking';
+export * from './hold';

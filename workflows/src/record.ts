@@ -2,7 +2,8 @@ import type { CategoryPolicy, DataCategory, DataLocation, LawfulBasis, Lifecycle
 import { toUtcIso } from './duration';
 import { retentionDue, type Lifecycle } from './retention';
 
-export type RecordStatus = 'active' | 'disposing' | 'disposed';
+/** `held`: due, but an open legal hold keeps it (the sweep's decision, kept so the due list skips it) */
+export type RecordStatus = 'active' | 'held' | 'disposing' | 'disposed';
 
 export interface Receipt {
   store: string;
@@ -30,6 +31,10 @@ export interface RecordState {
   dueAt: string | null;
   dueReason: string;
   locations: DataLocation[];
+  /** the council references the record answers to: its own key and any case a recording is linked to (hold scopes match these) */
+  caseRefs?: string[];
+  /** while `held`: the holds that kept it when it fell due */
+  heldBy?: string[];
   team: string | null;
   callCentreLocation: string | null;
   registeredAt: string;
@@ -76,6 +81,12 @@ function mergeLocations(a: DataLocation[], b: DataLocation[]): DataLocation[] {
   return out;
 }
 
+function mergeRefs(a: string[], b: string[]): string[] {
+  const out = [...a];
+  for (const x of b) if (!out.includes(x)) out.push(x);
+  return out;
+}
+
 const later = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : a >= b ? a : b);
 
 /**
@@ -85,7 +96,8 @@ const later = (a: string | null, b: string | null) => (a === null ? b : b === nu
  */
 export function applyEvent(prev: RecordState | undefined, e: RecordEvent, policy: PolicyRef): RecordDecision {
   if (prev && e.offset <= prev.lastOffset) return { kind: 'ignored', record: prev, reason: 'already applied (replay)' };
-  if (prev && prev.status !== 'active') {
+  // a held record still takes events (a complaint reopens): it is active again and the next sweep decides afresh
+  if (prev && prev.status !== 'active' && prev.status !== 'held') {
     return { kind: 'ignored', record: prev, reason: `record is ${prev.status}; a later event cannot bring its data back` };
   }
   const at = toUtcIso(e.occurredAt);
@@ -117,6 +129,7 @@ export function applyEvent(prev: RecordState | undefined, e: RecordEvent, policy
     dueAt: due.dueAt,
     dueReason: due.reason,
     locations: mergeLocations(prev?.locations ?? [], e.locations),
+    caseRefs: mergeRefs(prev?.caseRefs ?? [], [e.facts.recordKey, ...(e.facts.linkedCaseRef ? [e.facts.linkedCaseRef] : [])]),
     team: e.facts.team ?? prev?.team ?? null,
     callCentreLocation: e.facts.callCentreLocation ?? prev?.callCentreLocation ?? null,
     registeredAt: prev?.registeredAt ?? e.receivedAt,
