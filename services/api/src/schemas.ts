@@ -7,8 +7,8 @@
  * checks at the bottom turn any drift between the two into a compile error, so a field added to
  * RecordState cannot silently vanish from the API (or a field removed make every response a 500).
  */
-import { DataCategory, EventEnvelope, IsoDuration, LawfulBasis, RETENTION_TRIGGERS } from '@custodian/contracts';
-import type { AuditEntry, AuditVerification, DeadLetterView, DeletionTask, IngestResult, RecordView, ReplayReport, SweepReport } from '@custodian/core';
+import { DataCategory, EventEnvelope, HoldReason, HoldScope, IsoDuration, LawfulBasis, PlaceHoldRequest, RETENTION_TRIGGERS, ReviewHoldRequest } from '@custodian/contracts';
+import type { AuditEntry, AuditVerification, DeadLetterView, DeletionTask, HoldView, IngestResult, LiftOutcome, RecordView, ReplayReport, SweepReport } from '@custodian/core';
 import type { Explanation, RecordState } from '@custodian/workflows';
 import { z } from 'zod';
 
@@ -119,7 +119,7 @@ export const RecordStateSchema = component(
     controller: z.string(),
     category: DataCategory,
     subjectRef: z.string(),
-    status: z.enum(['active', 'disposing', 'disposed']),
+    status: z.enum(['active', 'held', 'disposing', 'disposed']),
     lawfulBasis: LawfulBasis,
     policyVersion: z.string(),
     retention: z.object({ duration: z.string(), trigger: z.enum(RETENTION_TRIGGERS), action: z.enum(['delete']) }),
@@ -136,6 +136,8 @@ export const RecordStateSchema = component(
     dueAt: isoOrNull(),
     dueReason: z.string(),
     locations: z.array(LocationSchema),
+    caseRefs: described(z.array(z.string()).optional(), 'the council references the record answers to (its own, and the case a recording is linked to)'),
+    heldBy: described(z.array(z.string()).optional(), 'while held: the holds that kept it when it fell due'),
     team: z.string().nullable(),
     callCentreLocation: z.string().nullable(),
     registeredAt: iso(),
@@ -147,11 +149,12 @@ export const RecordStateSchema = component(
 );
 
 const ExplanationSchema = z.object({
-  status: z.enum(['active', 'disposing', 'disposed']),
+  status: z.enum(['active', 'held', 'disposing', 'disposed']),
   due: z.boolean(),
   dueAt: isoOrNull(),
   rule: z.string(),
   policyVersion: z.string(),
+  holds: z.array(z.object({ id: z.string(), reason: HoldReason, reference: z.string().nullable(), nextReviewAt: iso(), review: z.enum(['ok', 'due-soon', 'overdue', 'closed']) })),
   because: z.array(z.string()),
 });
 
@@ -161,7 +164,7 @@ const DeletionTaskSchema = z.object({
   controller: z.string(),
   store: z.string(),
   locator: z.string(),
-  status: z.enum(['pending', 'done', 'failed']),
+  status: z.enum(['pending', 'paused', 'done', 'failed']),
   attempts: z.number().int(),
   nextAttemptAt: iso(),
   lastError: z.string().nullable(),
@@ -227,7 +230,7 @@ export const AuditEntrySchema = component(
     actor: z.string(),
     action: z.string(),
     target: z
-      .object({ kind: z.enum(['record', 'subject', 'event', 'dead-letter', 'clock', 'system', 'task']), id: z.string() })
+      .object({ kind: z.enum(['record', 'subject', 'event', 'dead-letter', 'clock', 'system', 'task', 'hold']), id: z.string() })
       .optional(),
     reason: z.string(),
     policyVersion: z.string().optional(),
@@ -321,6 +324,45 @@ export const StatusPageQuery = z.object({
   token: described(z.string().optional(), 'a token, exchanged once for an HttpOnly cookie; the page then redirects to drop it from the URL'),
 });
 
+// ---------------------------------------------------------------- legal holds
+
+component('PlaceHoldRequest', PlaceHoldRequest, 'A legal hold to place: on a record, a subject, a council case, or a category within a date range.');
+component('ReviewHoldRequest', ReviewHoldRequest, 'A review of a hold: keep it (the next review moves on) or release it.');
+export { PlaceHoldRequest, ReviewHoldRequest };
+
+export const HoldViewSchema = component(
+  'Hold',
+  z.object({
+    id: z.string(),
+    controller: z.string(),
+    scope: HoldScope,
+    reason: HoldReason,
+    reference: z.string().nullable(),
+    reviewEvery: z.string(),
+    placedAt: iso(),
+    placedBy: z.string(),
+    nextReviewAt: iso(),
+    reviews: z.array(z.object({ at: iso(), by: z.string(), decision: z.enum(['keep', 'release']), note: z.string() })),
+    status: z.enum(['active', 'released']),
+    releasedAt: isoOrNull(),
+    releasedBy: z.string().nullable(),
+    revision: z.number().int(),
+    review: described(z.enum(['ok', 'due-soon', 'overdue', 'closed']), 'where the review stands now: due soon is within 7 days'),
+  }),
+  'A legal hold: it keeps what it covers past retention until released. Holds stack.',
+);
+export const HoldsQuery = z.object({
+  status: z.enum(['active', 'released']).optional(),
+  controller: described(z.string().min(1).max(64).optional(), 'only this council\'s holds'),
+  limit: limit(100),
+});
+export const HoldList = z.object({ holds: z.array(HoldViewSchema) });
+const LiftOutcomeSchema = z.object({ recordsUnheld: z.number().int(), tasksResumed: z.number().int() });
+export const ReviewHoldResponse = z.object({
+  hold: HoldViewSchema,
+  lifted: described(LiftOutcomeSchema.nullable(), 'after a release: records no other hold covers (disposed at the next sweep) and deletions resumed'),
+});
+
 // ---------------------------------------------------------------- drift checks (compile time only)
 
 /** Deep structural normalisation, so `A & B` and the equivalent flat object compare equal. */
@@ -341,4 +383,6 @@ export type DriftChecks = [
   Expect<Same<z.output<typeof AuditVerificationSchema>, AuditVerification>>,
   Expect<Same<z.output<typeof SweepReportSchema>, SweepReport>>,
   Expect<Same<z.output<typeof ReplayReportSchema>, ReplayReport>>,
+  Expect<Same<z.output<typeof HoldViewSchema>, HoldView>>,
+  Expect<Same<z.output<typeof LiftOutcomeSchema>, LiftOutcome>>,
 ];

@@ -46,6 +46,12 @@ import {
   ReplayReportSchema,
   ProcessList,
   ProcessesQuery,
+  HoldList,
+  HoldsQuery,
+  HoldViewSchema,
+  PlaceHoldRequest,
+  ReviewHoldRequest,
+  ReviewHoldResponse,
 } from './schemas';
 import { renderStatusPage } from './status-page';
 import { traceRequests } from './tracing';
@@ -226,6 +232,36 @@ function routes(platform: Platform): FastifyPluginAsync {
       app.get('/v1/processes', { config: a.config, schema: { ...doc(a), querystring: ProcessesQuery, response: { 200: ProcessList, ...INPUT_ERRORS } } }, async (req) => ({
         processes: await platform.processes({ limit: req.query.limit, ...(req.query.kind ? { kind: req.query.kind } : {}) }),
       }));
+    }
+    {
+      // holds decide what the council keeps past its own notice: the DPO places and reviews them
+      const a = access(['dpo'], 'Place a legal hold on a record, a subject, a council case, or a category within a date range', 'holds');
+      app.post('/v1/holds', { config: a.config, schema: { ...doc(a), body: PlaceHoldRequest, response: { 201: HoldViewSchema, ...INPUT_ERRORS } } }, async (req, reply) => {
+        reply.code(201);
+        return platform.placeHold(req.body, actor(req));
+      });
+    }
+    {
+      const a = access(['dpo', 'operator', 'auditor'], 'Legal holds, newest first, each with where its review stands', 'holds');
+      app.get('/v1/holds', { config: a.config, schema: { ...doc(a), querystring: HoldsQuery, response: { 200: HoldList, ...INPUT_ERRORS } } }, async (req) => ({
+        holds: await platform.holds({ limit: req.query.limit, ...(req.query.status ? { status: req.query.status } : {}), ...(req.query.controller ? { controller: req.query.controller } : {}) }),
+      }));
+    }
+    {
+      const a = access(['dpo', 'operator', 'auditor'], 'One legal hold with its reviews', 'holds');
+      app.get('/v1/holds/:id', { config: a.config, schema: { ...doc(a), params: IdParams, response: { 200: HoldViewSchema, 404: ErrorBody, ...INPUT_ERRORS } } }, async (req) => {
+        const h = await platform.hold(req.params.id);
+        if (!h) throw new HttpError(404, 'not-found', `no hold with id "${req.params.id}"`);
+        return h;
+      });
+    }
+    {
+      const a = access(['dpo'], 'Review a legal hold: keep it (next review moves on) or release it; a release lets the next sweep dispose what no other hold covers', 'holds');
+      app.post(
+        '/v1/holds/:id/review',
+        { config: a.config, schema: { ...doc(a), params: IdParams, body: ReviewHoldRequest, response: { 200: ReviewHoldResponse, 404: ErrorBody, 409: ErrorBody, ...INPUT_ERRORS } } },
+        async (req) => platform.reviewHold(req.params.id, req.body, actor(req)),
+      );
     }
     {
       const a = access(['operator'], 'Replay the event log into the registry from an offset or a time (idempotent)', 'operations');

@@ -198,7 +198,7 @@ describe('DisposalService.sweep', () => {
     await t.platform.ingest(events.reverse(), 'svc');
     await t.platform.project();
     (t.clock as SimulatedClock).advance('P60D');
-    const svc = new DisposalService({ clock: t.clock, registry: t.ports.registry, tasks: t.ports.tasks, connectors: dir, bus: t.ports.bus }, { batch: 2, maxRounds: 100, actor: 'test-sweep' });
+    const svc = new DisposalService({ clock: t.clock, registry: t.ports.registry, tasks: t.ports.tasks, connectors: dir, bus: t.ports.bus, holds: t.ports.holds }, { batch: 2, maxRounds: 100, actor: 'test-sweep' });
     const report = await svc.sweep();
     expect(report).toMatchObject({ started: 7, disposed: 7, tasksFailed: 0 });
     expect(c.requests.map((r) => r.locator)).toEqual(['r0', 'r1', 'r2', 'r3', 'r4', 'r5', 'r6']);

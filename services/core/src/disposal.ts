@@ -1,7 +1,9 @@
 import { createHash, randomInt } from 'node:crypto';
 import { decideDisposal, disposedRecord, nextAttemptDelay, DEFAULT_RETRY, type RecordState, type Receipt } from '@custodian/workflows';
 import type { SweepReport } from './platform';
-import type { AuditInput, Clock, ConnectorDirectory, DeletionConnector, DeletionRequest, DeletionResult, DeletionTask, DeletionTasks, EventBus, Registry } from './ports';
+import { holdsOn, type Hold } from '@custodian/workflows';
+import { openHolds } from './holds';
+import type { AuditInput, Clock, ConnectorDirectory, DeletionConnector, DeletionRequest, DeletionResult, DeletionTask, DeletionTasks, EventBus, HoldStore, Registry } from './ports';
 import { inSpan } from './tracing';
 
 /** Custodian's own copy of the events: the log's sealed sections are purged like any other store. */
@@ -63,6 +65,8 @@ export interface DisposalDeps {
   registry: Registry;
   tasks: DeletionTasks;
   connectors: ConnectorDirectory;
+  /** legal holds: every decision to dispose is taken with the open ones in hand */
+  holds: Pick<HoldStore, 'list'>;
   /** the embedded log, whose sealed sections the platform purges itself */
   bus?: Pick<EventBus, 'purgeRecords'>;
   /** the connector for the platform's own copies where the log is not the embedded one (Kafka topics) */
@@ -135,8 +139,19 @@ export class DisposalService {
     const tasks: DeletionTask[] = [];
     const audit: AuditInput[] = [];
     const skipped: BeginOutcome['skipped'] = [];
+    const holds = due.length ? await openHolds(this.d.holds) : [];
+    const held: Array<{ id: string; heldBy: string[] }> = [];
+    const heldAudit: AuditInput[] = [];
     for (const r of due) {
-      const d = decideDisposal(r, now);
+      const d = decideDisposal(r, now, holds);
+      if (d.action === 'hold') {
+        skipped.push({ recordId: r.id, reason: d.reason });
+        if (r.status === 'active' || (r.heldBy ?? []).join() !== d.holds.join()) {
+          held.push({ id: r.id, heldBy: d.holds });
+          heldAudit.push({ actor: this.opts.actor, action: 'disposal.held', target: { kind: 'record', id: r.id }, reason: d.reason, policyVersion: r.policyVersion, details: { dueAt: r.dueAt, holds: d.holds } });
+        }
+        continue;
+      }
       if (d.action !== 'dispose') {
         skipped.push({ recordId: r.id, reason: d.reason });
         continue;
@@ -154,6 +169,7 @@ export class DisposalService {
         details: { dueAt: r.dueAt, stores: d.steps.map((s) => s.store) },
       });
     }
+    if (held.length) await this.d.registry.setHeld(held, heldAudit, now);
     if (records.length) await this.d.tasks.begin(records, tasks, audit, now);
     return { started: records.map((r) => r.id), skipped };
   }
@@ -170,8 +186,9 @@ export class DisposalService {
   private async runReadyTasks(now: string): Promise<RunOutcome> {
     const touched = new Set<string>();
     let tasksFailed = 0;
-    const ready = await this.d.tasks.ready(now, this.opts.batch * 4);
-    if (!ready.length) return { touched: [], tasksRun: 0, tasksFailed: 0 };
+    const found = await this.d.tasks.ready(now, this.opts.batch * 4);
+    if (!found.length) return { touched: [], tasksRun: 0, tasksFailed: 0 };
+    const ready = await this.pauseHeld(found, now);
     const groups = new Map<string, DeletionTask[]>();
     for (const t of ready) {
       const k = `${t.controller}\u0000${t.store}`;
@@ -218,6 +235,32 @@ export class DisposalService {
     );
     await this.d.tasks.update(updated, audit, this.d.clock.now().toISOString());
     return { touched: [...touched], tasksRun: updated.length, tasksFailed };
+  }
+
+  /**
+   * A hold placed after a record's disposal began stops the deletions not yet made: their tasks are
+   * paused (a release resumes them). Returns the tasks still to run.
+   */
+  private async pauseHeld(ready: DeletionTask[], now: string): Promise<DeletionTask[]> {
+    const holds: Hold[] = await openHolds(this.d.holds);
+    if (!holds.length) return ready;
+    const records = await this.d.registry.get([...new Set(ready.map((t) => t.recordId))]);
+    const heldBy = new Map<string, string[]>();
+    for (const r of records.values()) {
+      const on = holdsOn(r, holds);
+      if (on.length) heldBy.set(r.id, on.map((h) => h.id));
+    }
+    if (!heldBy.size) return ready;
+    const paused = ready.filter((t) => heldBy.has(t.recordId)).map((t) => ({ ...t, status: 'paused' as const }));
+    const audit: AuditInput[] = [...heldBy].map(([id, holdIds]) => ({
+      actor: this.opts.actor,
+      action: 'deletion.paused',
+      target: { kind: 'record', id },
+      reason: 'a legal hold placed after disposal began covers it: the deletions not yet made wait for its release',
+      details: { holds: holdIds, tasks: paused.filter((t) => t.recordId === id).map((t) => t.store) },
+    }));
+    await this.d.tasks.update(paused, audit, now);
+    return ready.filter((t) => !heldBy.has(t.recordId));
   }
 
   /** phase 3: of `candidates`, the `disposing` records whose tasks are all done become `disposed`; returns their ids */

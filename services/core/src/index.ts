@@ -7,6 +7,7 @@ export * from './clocks';
 export * from './ingest';
 export * from './projector';
 export * from './disposal';
+export * from './holds';
 export * from './platform-service';
 export * from './serial';
 export * from './subject-cache';

@@ -8,7 +8,7 @@ import { batchPlacement, inSpan, rawTrace, sole } from './tracing';
 
 export type IngestDeps = Pick<PlatformPorts, 'clock' | 'book' | 'master' | 'sealer' | 'subjects' | 'deadLetters' | 'audit' | 'idempotency'> & { bus: Pick<EventStream, 'publish'> };
 
-const newId = (prefix: string) => `${prefix}_${random(12).toString('base64url')}`;
+export const newId = (prefix: string) => `${prefix}_${random(12).toString('base64url')}`;
 
 function peek(raw: unknown, key: string): string | null {
   if (raw && typeof raw === 'object' && !Array.isArray(raw)) {

@@ -1,4 +1,6 @@
-import { explainRecord, type RecordState } from '@custodian/workflows';
+import type { PlaceHoldRequest, ReviewHoldRequest } from '@custodian/contracts';
+import { explainRecord, type Hold, type RecordState } from '@custodian/workflows';
+import { HoldService, openHolds, type HoldView, type LiftOutcome } from './holds';
 import { KeyShreddedError, type Sealer } from './crypto';
 import { DisposalService } from './disposal';
 import { IngestService } from './ingest';
@@ -8,7 +10,7 @@ import { LIFECYCLE_GROUP, Projector } from './projector';
 import { Serial } from './serial';
 import { InProcessOrchestrator } from './in-process-orchestrator';
 import { isAdvanceable } from './clocks';
-import type { Orchestrator, ProcessView, ApiTokens, IdempotencyKeys, AuditEntry, AuditLog, Clock, ConnectorDirectory, DeadLetter, DeadLetterStore, DeletionTasks, EventBus, Registry, SubjectIndex } from './ports';
+import type { HoldStore, Orchestrator, ProcessView, ApiTokens, IdempotencyKeys, AuditEntry, AuditLog, Clock, ConnectorDirectory, DeadLetter, DeadLetterStore, DeletionTasks, EventBus, Registry, SubjectIndex } from './ports';
 import type { MasterKey } from './crypto';
 
 export interface PlatformPorts {
@@ -24,6 +26,7 @@ export interface PlatformPorts {
   audit: AuditLog;
   connectors: ConnectorDirectory;
   tokens: ApiTokens;
+  holds: HoldStore;
   /** the processes that wait (sweeps now): in process unless given (Temporal) */
   orchestrator?: Orchestrator;
   /** where the log cannot deduplicate by itself (Kafka) */
@@ -38,6 +41,7 @@ export class PlatformService implements Platform {
   readonly projector: Projector;
   readonly disposal: DisposalService;
   readonly orchestrator: Orchestrator;
+  readonly holdService: HoldService;
   private readonly lifecycle = new Serial();
 
   constructor(protected readonly p: PlatformPorts) {
@@ -46,6 +50,7 @@ export class PlatformService implements Platform {
     this.ingestion = new IngestService(p);
     this.projector = new Projector({ ...p, purge: (ids) => p.bus.purgeRecords(ids) });
     this.disposal = new DisposalService(p);
+    this.holdService = new HoldService(p);
     // the sweep and the projector both write records: one at a time
     this.orchestrator = p.orchestrator ?? new InProcessOrchestrator(() => this.lifecycle.run(() => this.disposal.sweep()), p.clock);
   }
@@ -61,8 +66,32 @@ export class PlatformService implements Platform {
   async record(id: string): Promise<RecordView | undefined> {
     const record = (await this.p.registry.get([id])).get(id);
     if (!record) return undefined;
-    const tasks = await this.p.tasks.ofRecords([id]);
-    return { record, explanation: explainRecord(record, this.clock.now().toISOString()), tasks };
+    const [tasks, holds] = await Promise.all([this.p.tasks.ofRecords([id]), openHolds(this.p.holds)]);
+    return { record, explanation: explainRecord(record, this.clock.now().toISOString(), holds), tasks };
+  }
+
+  placeHold(req: PlaceHoldRequest, actor: string): Promise<HoldView> {
+    return this.holdService.place(req, actor);
+  }
+
+  holds(q: { status?: Hold['status']; controller?: string; limit: number }): Promise<HoldView[]> {
+    return this.holdService.list(q);
+  }
+
+  hold(id: string): Promise<HoldView | undefined> {
+    return this.holdService.get(id);
+  }
+
+  async reviewHold(id: string, req: ReviewHoldRequest, actor: string): Promise<{ hold: HoldView; lifted: LiftOutcome | null }> {
+    // a release re-decides records: one writer of records at a time
+    const out = await this.lifecycle.run(() => this.holdService.review(id, req, actor));
+    if (out.lifted && (out.lifted.recordsUnheld || out.lifted.tasksResumed)) await this.afterRelease();
+    return out;
+  }
+
+  /** the embedded runtime disposes what a release freed at once; a distributed one leaves it to the next scheduled sweep (within a minute) */
+  protected async afterRelease(): Promise<void> {
+    await this.sweep();
   }
 
   subjectRecords(ref: string): Promise<RecordState[]> {
@@ -164,18 +193,21 @@ export class PlatformService implements Platform {
   async overview(): Promise<Overview> {
     const now = this.clock.now();
     const soon = new Date(now.getTime() + 7 * 86_400_000).toISOString();
-    const [stats, open, latest, head] = await Promise.all([
+    const [stats, open, latest, head, holds] = await Promise.all([
       this.p.registry.stats(now.toISOString(), soon),
       this.p.deadLetters.count('open'),
       this.p.deadLetters.list({ status: 'open', limit: 10, newestFirst: true }).then((ds) => Promise.all(ds.map((d) => this.view(d)))),
       this.p.audit.head(),
+      this.holdService.list({ status: 'active', limit: 10_000 }),
     ]);
+    const attention = holds.filter((h) => h.review === 'overdue' || h.review === 'due-soon').sort((a, b) => (a.nextReviewAt < b.nextReviewAt ? -1 : 1));
     return {
       now: now.toISOString(),
       simulatedClock: this.clock.simulated,
       stats,
       deadLetters: { open, latest },
       audit: { entries: head?.seq ?? 0, headHash: head?.hash ?? null },
+      holds: { open: holds.length, reviewsOverdue: attention.filter((h) => h.review === 'overdue').length, attention: attention.slice(0, 20) },
       councils: this.p.book.packs.map((p) => ({ id: p.pack.id, council: p.pack.council, version: p.pack.version })),
     };
   }

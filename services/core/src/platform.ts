@@ -2,8 +2,9 @@
  * What the interfaces (HTTP API, CLI, status page) see of a running platform, whichever runtime
  * it is. The API reads state only through this, never through an adapter.
  */
-import type { FieldError, PanFinding } from '@custodian/contracts';
-import type { Explanation, RecordState } from '@custodian/workflows';
+import type { FieldError, PanFinding, PlaceHoldRequest, ReviewHoldRequest } from '@custodian/contracts';
+import type { Explanation, Hold, RecordState } from '@custodian/workflows';
+import type { HoldView, LiftOutcome } from './holds';
 import type { ApiTokens, AuditEntry, AuditVerification, Clock, DeadLetter, DeletionTask, ProcessView, RegistryStats } from './ports';
 
 export type IngestResult =
@@ -44,6 +45,8 @@ export interface Overview {
   stats: RegistryStats;
   deadLetters: { open: number; latest: DeadLetterView[] };
   audit: { entries: number; headHash: string | null };
+  /** open legal holds, and those whose review is overdue or due within a week (most urgent first) */
+  holds: { open: number; reviewsOverdue: number; attention: HoldView[] };
   councils: Array<{ id: string; council: string; version: string }>;
 }
 
@@ -91,4 +94,11 @@ export interface Platform {
    */
   replay(from: { offset: number } | { time: string }, actor: string): Promise<ReplayReport>;
   overview(): Promise<Overview>;
+  /** places a legal hold (validated request); it changes no record until a sweep finds one due */
+  placeHold(req: PlaceHoldRequest, actor: string): Promise<HoldView>;
+  /** newest first */
+  holds(q: { status?: Hold['status']; controller?: string; limit: number }): Promise<HoldView[]>;
+  hold(id: string): Promise<HoldView | undefined>;
+  /** keeps (next review moves on) or releases; a release frees what no other hold covers */
+  reviewHold(id: string, req: ReviewHoldRequest, actor: string): Promise<{ hold: HoldView; lifted: LiftOutcome | null }>;
 }

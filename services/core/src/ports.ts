@@ -5,7 +5,7 @@
  * Nothing that crosses a port here carries personal data in clear except `SealedBox` contents.
  */
 import type { DataCategory, DataLocation, FieldError, LifecycleFacts, PanFinding } from '@custodian/contracts';
-import type { RecordState, RecordStatus, RetryPolicy } from '@custodian/workflows';
+import type { Hold, RecordState, RecordStatus, RetryPolicy } from '@custodian/workflows';
 
 export interface Clock {
   now(): Date;
@@ -124,7 +124,7 @@ export interface SubjectIndex {
 export interface AuditInput {
   actor: string;
   action: string;
-  target?: { kind: 'record' | 'subject' | 'event' | 'dead-letter' | 'clock' | 'system' | 'task'; id: string };
+  target?: { kind: 'record' | 'subject' | 'event' | 'dead-letter' | 'clock' | 'system' | 'task' | 'hold'; id: string };
   reason: string;
   policyVersion?: string;
   details?: Record<string, unknown>;
@@ -168,10 +168,21 @@ export interface Registry {
   disposing(limit: number): Promise<RecordState[]>;
   /** the earliest due time of an active record: with nextAttemptAt, the durable timers a runtime wakes on */
   nextDueAt(): Promise<string | null>;
+  /** records the sweep found due but held (status `held`), by id, after `afterId` */
+  held(limit: number, afterId?: string): Promise<RecordState[]>;
+  /**
+   * the sweep's and a release's hold decisions, in one unit with their audit entries: a non-empty
+   * `heldBy` makes an `active` or `held` record `held`; an empty one makes a `held` record `active`.
+   * Only status and `heldBy` change, and a record in any other status (moved on by the projector or
+   * a sweep meanwhile) is left alone, so this never overwrites another writer's state. Returns the
+   * ids it changed.
+   */
+  setHeld(changes: Array<{ id: string; heldBy: string[] }>, audit: AuditInput[], atIso: string): Promise<string[]>;
   stats(nowIso: string, dueWithinIso: string): Promise<RegistryStats>;
 }
 
-export type TaskStatus = 'pending' | 'done' | 'failed';
+/** `paused`: its record came under a hold after disposal began; a release makes it `pending` again */
+export type TaskStatus = 'pending' | 'paused' | 'done' | 'failed';
 export interface DeletionTask {
   /** deterministic: record + store + locator, so a retried plan never makes a second task */
   taskId: string;
@@ -198,6 +209,21 @@ export interface DeletionTasks {
   /** the earliest time a pending task may be tried again */
   nextAttemptAt(): Promise<string | null>;
 }
+
+/** Legal holds: few (hundreds), read whole by the sweep, changed only with a revision check. */
+export interface HoldStore {
+  /**
+   * saves a hold with its audit entries in one unit. Revision 1 is a new hold (its id must be new);
+   * a higher one replaces the stored hold only if that is still at revision - 1, else HoldConflictError
+   */
+  save(hold: Hold, audit: AuditInput[], atIso: string): Promise<void>;
+  get(id: string): Promise<Hold | undefined>;
+  /** newest placed first */
+  list(q: { status?: Hold['status']; controller?: string; limit: number }): Promise<Hold[]>;
+}
+
+/** another writer changed the hold since it was read: read it again and decide again */
+export class HoldConflictError extends Error {}
 
 export interface DeadLetter {
   id: string;

@@ -72,6 +72,7 @@ export class EmbeddedRuntime {
       bus: store.bus,
       subjects: new SubjectCache(store.subjects),
       registry: store.registry,
+      holds: store.holds,
       tasks: store.tasks,
       deadLetters: store.deadLetters,
       audit: store.audit,

@@ -74,5 +74,15 @@ CREATE TABLE IF NOT EXISTS dead_letters (
 );
 CREATE INDEX IF NOT EXISTS dead_letters_status ON dead_letters(status, n);
 
+CREATE TABLE IF NOT EXISTS holds (
+  id         TEXT PRIMARY KEY,
+  controller TEXT NOT NULL,
+  status     TEXT NOT NULL,
+  placed_at  TEXT NOT NULL,
+  revision   INTEGER NOT NULL,
+  hold       TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS holds_status ON holds(status, placed_at);
+
 CREATE TABLE IF NOT EXISTS api_tokens (token_hash TEXT PRIMARY KEY, name TEXT NOT NULL, roles TEXT NOT NULL, created_at TEXT NOT NULL);
 `;

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import {
   ChainVerifier,
   chain,
+  HoldConflictError,
   packSealed,
   publishing,
   subscribeByPolling,
@@ -19,6 +20,7 @@ import {
   type DeletionTask,
   type DeletionTasks,
   type EventBus,
+  type HoldStore,
   type KeyVault,
   type PublishStatus,
   type Registry,
@@ -26,7 +28,7 @@ import {
   type StoredEvent,
   type SubjectIndex,
 } from '@custodian/core';
-import type { RecordState } from '@custodian/workflows';
+import type { Hold, RecordState } from '@custodian/workflows';
 import { SCHEMA, SCHEMA_VERSION } from './schema';
 
 type Db = Database.Database;
@@ -104,6 +106,7 @@ export class EmbeddedStore {
   readonly tasks: DeletionTasks;
   readonly deadLetters: DeadLetterStore;
   readonly tokens: ApiTokens;
+  readonly holds: HoldStore;
   private readonly saveRecordsSync: (records: RecordState[]) => void;
 
   constructor(readonly db: Db) {
@@ -116,6 +119,39 @@ export class EmbeddedStore {
     this.tasks = this.makeTasks();
     this.deadLetters = this.makeDeadLetters();
     this.tokens = this.makeTokens();
+    this.holds = this.makeHolds();
+  }
+
+  private makeHolds(): HoldStore {
+    const db = this.db;
+    const revisionOf = db.prepare(`SELECT revision FROM holds WHERE id = ?`);
+    const insert = db.prepare(`INSERT INTO holds(id, controller, status, placed_at, revision, hold) VALUES (@id, @controller, @status, @placedAt, @revision, @hold)`);
+    const replace = db.prepare(`UPDATE holds SET status = @status, revision = @revision, hold = @hold WHERE id = @id AND revision = @revision - 1`);
+    const get = db.prepare(`SELECT hold FROM holds WHERE id = ?`);
+    const save = db.transaction((h: Hold, audit: AuditInput[], at: string) => {
+      const row = { id: h.id, controller: h.controller, status: h.status, placedAt: h.placedAt, revision: h.revision, hold: JSON.stringify(h) };
+      const stored = revisionOf.get(h.id) as { revision: number } | undefined;
+      if (h.revision === 1 ? stored !== undefined : replace.run(row).changes !== 1) {
+        throw new HoldConflictError(`hold ${h.id} is at revision ${stored?.revision ?? 'none'}, not ${h.revision - 1}`);
+      }
+      if (h.revision === 1) insert.run(row);
+      this.audit.appendSync(audit, at);
+    });
+    return {
+      save: async (h, audit, at) => save(h, audit, at),
+      get: async (id) => {
+        const r = get.get(id) as { hold: string } | undefined;
+        return r && (JSON.parse(r.hold) as Hold);
+      },
+      list: async (q) => {
+        const where: string[] = [];
+        const args: unknown[] = [];
+        if (q.status) (where.push('status = ?'), args.push(q.status));
+        if (q.controller) (where.push('controller = ?'), args.push(q.controller));
+        const rows = db.prepare(`SELECT hold FROM holds ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY placed_at DESC, id DESC LIMIT ?`).all(...args, q.limit) as Array<{ hold: string }>;
+        return rows.map((r) => JSON.parse(r.hold) as Hold);
+      },
+    };
   }
 
   static open(file: string): EmbeddedStore {
@@ -273,6 +309,14 @@ export class EmbeddedStore {
     const due = db.prepare(`SELECT state FROM records WHERE status = 'active' AND due_at IS NOT NULL AND due_at <= ? ORDER BY due_at LIMIT ?`);
     const disposing = db.prepare(`SELECT state FROM records WHERE status = 'disposing' LIMIT ?`);
     const bySubject = db.prepare(`SELECT state FROM records WHERE subject_ref = ? ORDER BY id LIMIT ?`);
+    const held = db.prepare(`SELECT state FROM records WHERE status = 'held' AND id > ? ORDER BY id LIMIT ?`);
+    const hold = db.prepare(`UPDATE records SET status = 'held', state = json_set(state, '$.status', 'held', '$.heldBy', json(?)) WHERE id = ? AND status IN ('active', 'held')`);
+    const unhold = db.prepare(`UPDATE records SET status = 'active', state = json_set(state, '$.status', 'active', '$.heldBy', json('[]')) WHERE id = ? AND status = 'held'`);
+    const setHeld = db.transaction((changes: Array<{ id: string; heldBy: string[] }>, audit: AuditInput[], at: string) => {
+      const changed = changes.filter((c) => (c.heldBy.length ? hold.run(JSON.stringify(c.heldBy), c.id) : unhold.run(c.id)).changes === 1).map((c) => c.id);
+      this.audit.appendSync(audit, at);
+      return changed;
+    });
     const save = db.transaction((records: RecordState[], audit: AuditInput[], at: string) => {
       this.saveRecordsSync(records);
       this.audit.appendSync(audit, at);
@@ -290,6 +334,8 @@ export class EmbeddedStore {
       bySubject: async (ref, limit) => parse(bySubject.all(ref, limit)),
       due: async (now, limit) => parse(due.all(now, limit)),
       disposing: async (limit) => parse(disposing.all(limit)),
+      held: async (limit, afterId) => parse(held.all(afterId ?? '', limit)),
+      setHeld: async (changes, audit, at) => setHeld(changes, audit, at),
       nextDueAt: async () => (db.prepare(`SELECT MIN(due_at) AS t FROM records WHERE status = 'active' AND due_at IS NOT NULL`).get() as { t: string | null }).t,
       stats: async (now, soon): Promise<RegistryStats> => ({
         byControllerCategoryStatus: db.prepare(`SELECT controller, category, status, COUNT(*) AS count FROM records GROUP BY controller, category, status ORDER BY controller, category, status`).all() as RegistryStats['byControllerCategoryStatus'],

@@ -7,6 +7,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import {
   CategoryPolicy,
+  type PlaceHoldRequest,
+  type ReviewHoldRequest,
   EventEnvelope,
   fieldErrors,
   lifecycleFacts,
@@ -16,6 +18,7 @@ import {
 import {
   ClockNotSimulatedError,
   NotFoundError,
+  UnsupportedRequestError,
   type ApiPrincipal,
   type ApiTokens,
   type AuditEntry,
@@ -31,8 +34,10 @@ import {
   type ReplayReport,
   type SweepReport,
   type ProcessView,
+  type HoldView,
+  type LiftOutcome,
 } from '@custodian/core';
-import { addDuration, applyEvent, decideDisposal, disposedRecord, explainRecord, type PolicyRef, type RecordState } from '@custodian/workflows';
+import { addDuration, applyEvent, decideDisposal, disposedRecord, explainRecord, newHold, reviewHold, reviewState, type Hold, type PolicyRef, type RecordState } from '@custodian/workflows';
 
 export class FakeClock implements Clock {
   private t: Date;
@@ -91,6 +96,7 @@ export class FakePlatform implements Platform {
   private readonly auditLog: AuditEntry[] = [];
   private offset = 0;
   private letterSeq = 0;
+  private readonly holdMap = new Map<string, Hold>();
 
   constructor(opts: { simulatedClock?: boolean } = {}) {
     this.clock = new FakeClock(opts.simulatedClock ?? false);
@@ -289,6 +295,36 @@ export class FakePlatform implements Platform {
     return { at: now, started: disposed, disposed, tasksRun: 0, tasksFailed: 0 };
   }
 
+  private holdView(h: Hold): HoldView {
+    return { ...h, review: reviewState(h, this.nowIso()) };
+  }
+
+  async placeHold(req: PlaceHoldRequest, actor: string): Promise<HoldView> {
+    if (req.controller !== "fake-pack") throw new UnsupportedRequestError(`no policy pack for council "${req.controller}"`);
+    const h = newHold({ id: `hold_${this.holdMap.size + 1}`, ...req }, actor, this.nowIso());
+    this.holdMap.set(h.id, h);
+    this.appendAudit([{ actor, action: 'hold.placed', target: { kind: 'hold', id: h.id }, reason: h.reason }]);
+    return this.holdView(h);
+  }
+
+  async holds(q: { status?: Hold['status']; controller?: string; limit: number }): Promise<HoldView[]> {
+    return [...this.holdMap.values()].filter((h) => (!q.status || h.status === q.status) && (!q.controller || h.controller === q.controller)).reverse().slice(0, q.limit).map((h) => this.holdView(h));
+  }
+
+  async hold(id: string): Promise<HoldView | undefined> {
+    const h = this.holdMap.get(id);
+    return h && this.holdView(h);
+  }
+
+  async reviewHold(id: string, req: ReviewHoldRequest, actor: string): Promise<{ hold: HoldView; lifted: LiftOutcome | null }> {
+    const h = this.holdMap.get(id);
+    if (!h) throw new NotFoundError(`no hold ${id}`);
+    const next = reviewHold(h, req, actor, this.nowIso());
+    this.holdMap.set(id, next);
+    this.appendAudit([{ actor, action: req.decision === 'release' ? 'hold.released' : 'hold.reviewed', target: { kind: 'hold', id }, reason: req.decision }]);
+    return { hold: this.holdView(next), lifted: next.status === 'released' ? { recordsUnheld: 0, tasksResumed: 0 } : null };
+  }
+
   async overview(): Promise<Overview> {
     const now = this.nowIso();
     const counts = new Map<string, { controller: string; category: string; status: RecordState['status']; count: number }>();
@@ -312,6 +348,7 @@ export class FakePlatform implements Platform {
       },
       deadLetters: { open: open.length, latest: open.slice(-5).reverse() },
       audit: { entries: this.auditLog.length, headHash: this.head() },
+      holds: { open: [...this.holdMap.values()].filter((h) => h.status === 'active').length, reviewsOverdue: 0, attention: [] },
       councils: [{ id: 'fake-pack', council: 'Fake District Council', version: '1' }],
     };
   }

@@ -6,7 +6,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { DataLocation } from '@custodian/contracts';
-import type { RecordState, RetryPolicy } from '@custodian/workflows';
+import type { Hold, RecordState, RetryPolicy } from '@custodian/workflows';
 import { ChainVerifier, chain } from '../audit-chain';
 import { subscribeByPolling } from '../polling-subscription';
 import { SimulatedClock } from '../clocks';
@@ -29,6 +29,7 @@ import type {
   DeletionTask,
   DeletionTasks,
   EventBus,
+  HoldStore,
   IdempotencyKeys,
   KeyVault,
   PublishStatus,
@@ -39,6 +40,7 @@ import type {
   StoredEvent,
   SubjectIndex,
 } from '../ports';
+import { HoldConflictError } from '../ports';
 
 const copy = <T>(v: T): T => (v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T));
 
@@ -222,6 +224,27 @@ export class MemoryRegistry implements Registry {
   async disposing(limit: number): Promise<RecordState[]> {
     return copy([...this.records.values()].filter((r) => r.status === 'disposing').slice(0, limit));
   }
+  async held(limit: number, afterId?: string): Promise<RecordState[]> {
+    return copy(
+      [...this.records.values()]
+        .filter((r) => r.status === 'held' && (afterId === undefined || r.id > afterId))
+        .sort((a, b) => (a.id < b.id ? -1 : 1))
+        .slice(0, limit),
+    );
+  }
+  async setHeld(changes: Array<{ id: string; heldBy: string[] }>, audit: AuditInput[], atIso: string): Promise<string[]> {
+    await this.audit.append(audit, atIso);
+    const changed: string[] = [];
+    for (const c of changes) {
+      const r = this.records.get(c.id);
+      if (!r) continue;
+      if (c.heldBy.length && (r.status === 'active' || r.status === 'held')) this.records.set(c.id, { ...r, status: 'held', heldBy: [...c.heldBy] });
+      else if (!c.heldBy.length && r.status === 'held') this.records.set(c.id, { ...r, status: 'active', heldBy: [] });
+      else continue;
+      changed.push(c.id);
+    }
+    return changed;
+  }
   async stats(nowIso: string, dueWithinIso: string): Promise<RegistryStats> {
     const counts = new Map<string, { controller: string; category: string; status: RecordState['status']; count: number }>();
     for (const r of this.records.values()) {
@@ -278,6 +301,30 @@ export class MemoryDeletionTasks implements DeletionTasks {
   }
   async failed(limit: number): Promise<DeletionTask[]> {
     return copy([...this.tasks.values()].filter((t) => t.status === 'failed').slice(0, limit));
+  }
+}
+
+export class MemoryHoldStore implements HoldStore {
+  readonly holds = new Map<string, Hold>();
+  constructor(private readonly audit: MemoryAuditLog) {}
+  async save(hold: Hold, audit: AuditInput[], atIso: string): Promise<void> {
+    const stored = this.holds.get(hold.id);
+    if (hold.revision === 1 ? stored !== undefined : stored?.revision !== hold.revision - 1) {
+      throw new HoldConflictError(`hold ${hold.id} is at revision ${stored?.revision ?? 'none'}, not ${hold.revision - 1}`);
+    }
+    await this.audit.append(audit, atIso);
+    this.holds.set(hold.id, copy(hold));
+  }
+  async get(id: string): Promise<Hold | undefined> {
+    return copy(this.holds.get(id));
+  }
+  async list(q: { status?: Hold['status']; controller?: string; limit: number }): Promise<Hold[]> {
+    return copy(
+      [...this.holds.values()]
+        .filter((h) => (!q.status || h.status === q.status) && (!q.controller || h.controller === q.controller))
+        .sort((a, b) => (a.placedAt === b.placedAt ? (a.id < b.id ? 1 : -1) : a.placedAt < b.placedAt ? 1 : -1))
+        .slice(0, q.limit),
+    );
   }
 }
 
@@ -348,7 +395,9 @@ export class MemoryPorts {
   readonly deadLetters = new MemoryDeadLetters();
   readonly tokens = new MemoryApiTokens();
   readonly idempotency = new MemoryIdempotencyKeys();
+  readonly holds: MemoryHoldStore;
   constructor() {
+    this.holds = new MemoryHoldStore(this.audit);
     this.registry = new MemoryRegistry(this.audit, () => [...this.tasks.tasks.values()]);
     this.tasks = new MemoryDeletionTasks(this.registry, this.audit);
   }
@@ -362,6 +411,7 @@ export class MemoryPorts {
       registry: [...this.registry.records.values()],
       deletionTasks: [...this.tasks.tasks.values()],
       deadLetters: this.deadLetters.entries,
+      holds: [...this.holds.holds.values()],
       audit: this.audit.entries,
       apiTokens: [...this.tokens.byHash.entries()],
     };
@@ -425,6 +475,7 @@ export function testPlatform(opts: { clock?: Clock; connectors?: ConnectorDirect
     audit: ports.audit,
     connectors,
     tokens: ports.tokens,
+    holds: ports.holds,
   });
   return { ports, clock, master, sealer, book, connectors, platform };
 }
