@@ -16,6 +16,7 @@ export const memoryPorts: PortsFactory = async () => {
     audit: p.audit,
     deadLetters: p.deadLetters,
     tokens: p.tokens,
+    holds: p.holds,
     idempotency: p.idempotency,
     tamper: {
       alter: async (seq, fields) => {
@@ -48,6 +49,7 @@ export const embeddedPorts: PortsFactory = async () => {
     audit: store.audit,
     deadLetters: store.deadLetters,
     tokens: store.tokens,
+    holds: store.holds,
     tamper: {
       alter: async (seq, fields) =>
         behindTriggers(() => {

@@ -37,6 +37,7 @@ if (engine.kind === 'none') {
         audit: store.audit,
         deadLetters: store.deadLetters,
         tokens: store.tokens,
+        holds: store.holds,
         idempotency: store.idempotency,
         tamper: {
           alter: async (seq, fields) => {

@@ -35,7 +35,7 @@ async function compose(): Promise<typeof stack> {
   // every other council system (the CRM, payments) answers as a vendor does for what it no longer has
   const others = new HeldStore();
   const connectors: ConnectorDirectory = { find: (_c, store) => (store === '8x8' ? vendor : store === 'recordings-files' ? files : others) };
-  const lifecycle = lifecycleParts({ clock, book, stream, registry: stores.registry, tasks: stores.tasks, connectors, topicRetentionMs: 7 * 86_400_000 });
+  const lifecycle = lifecycleParts({ clock, book, stream, registry: stores.registry, tasks: stores.tasks, holds: stores.holds, connectors, topicRetentionMs: 7 * 86_400_000 });
   const platform = distributedPlatform({
     service: 'api',
     clock,

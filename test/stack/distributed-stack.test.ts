@@ -82,9 +82,9 @@ if (!docker) {
       const others = new HeldStore();
       const connectors: ConnectorDirectory = { find: (_c, s) => (s === '8x8' ? vendor : s === 'recordings-files' ? files : others) };
       const tcfg = readTemporalConfig({ CUSTODIAN_MASTER_KEY: keyB64, TEMPORAL_ADDRESS: `${temporalC.getHost()}:${temporalC.getMappedPort(7233)}`, CUSTODIAN_SWEEP_BATCH: '100' });
-      const lifecycle = lifecycleParts({ clock, book, stream, registry: store.registry, tasks: store.tasks, connectors, topicRetentionMs: retentionMs });
+      const lifecycle = lifecycleParts({ clock, book, stream, registry: store.registry, tasks: store.tasks, holds: store.holds, connectors, topicRetentionMs: retentionMs });
       const sub: Subscription = await lifecycle.project();
-      const worker = await createSweepWorker(tcfg, { clock, registry: store.registry, tasks: store.tasks, connectors, logConnector: new TopicRetentionConnector({ clock, registry: store.registry, retentionMs }) });
+      const worker = await createSweepWorker(tcfg, { clock, registry: store.registry, tasks: store.tasks, holds: store.holds, connectors, logConnector: new TopicRetentionConnector({ clock, registry: store.registry, retentionMs }) });
       const running = worker.run();
       const platform = distributedPlatform({ service: 'api', clock, book, master, stream, stores: store, connectors, orchestrator: await TemporalOrchestrator.connect(tcfg) });
       const app = buildServer(platform);

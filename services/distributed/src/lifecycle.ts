@@ -1,4 +1,4 @@
-import { DisposalService, Projector, type Clock, type ConnectorDirectory, type DeletionTasks, type EventStream, type PolicyBook, type Registry, type Subscription } from '@custodian/core';
+import { DisposalService, Projector, type Clock, type ConnectorDirectory, type DeletionTasks, type EventStream, type HoldStore, type PolicyBook, type Registry, type Subscription } from '@custodian/core';
 import { TopicRetentionConnector } from '@custodian/kafka';
 import { LIFECYCLE_GROUP } from './platform';
 
@@ -8,6 +8,7 @@ export interface LifecycleDeps {
   stream: EventStream;
   registry: Registry;
   tasks: DeletionTasks;
+  holds: HoldStore;
   connectors: ConnectorDirectory;
   /** the topics' retention: how long the platform's own copies outlive their latest event */
   topicRetentionMs: number;
@@ -34,6 +35,7 @@ export function lifecycleParts(d: LifecycleDeps) {
     clock: d.clock,
     registry: d.registry,
     tasks: d.tasks,
+    holds: d.holds,
     connectors: d.connectors,
     logConnector: new TopicRetentionConnector({ clock: d.clock, registry: d.registry, retentionMs: d.topicRetentionMs }),
   });

@@ -69,12 +69,13 @@ async function lifecycle(telemetry: Telemetry) {
   const created = await stream.ensureTopics();
   if (created.length) log(`created topics: ${created.join(', ')}`);
   const connectors = StaticConnectorDirectory.fromFile(cfg.CUSTODIAN_CONNECTORS);
-  const parts = lifecycleParts({ clock, book: new PolicyBook(loadPolicyPacks(cfg.CUSTODIAN_POLICY_PACKS)), stream, registry: store.registry, tasks: store.tasks, connectors, topicRetentionMs: cfg.KAFKA_RETENTION_MS });
+  const parts = lifecycleParts({ clock, book: new PolicyBook(loadPolicyPacks(cfg.CUSTODIAN_POLICY_PACKS)), stream, registry: store.registry, tasks: store.tasks, holds: store.holds, connectors, topicRetentionMs: cfg.KAFKA_RETENTION_MS });
   const sub = await parts.project();
   const worker = await createSweepWorker(tcfg, {
     clock,
     registry: store.registry,
     tasks: store.tasks,
+    holds: store.holds,
     connectors,
     logConnector: new TopicRetentionConnector({ clock, registry: store.registry, retentionMs: cfg.KAFKA_RETENTION_MS }),
   }, telemetry);

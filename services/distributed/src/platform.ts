@@ -79,6 +79,10 @@ export class DistributedPlatform extends PlatformService {
     throw new NotServedHereError('projection', 'lifecycle (it projects continuously)');
   }
 
+  protected override async afterRelease(): Promise<void> {
+    // the scheduled sweep (every minute, on the lifecycle service's worker) disposes what a release freed
+  }
+
   protected override async afterReprocess(): Promise<void> {
     // the lifecycle service's consumers register the re-published event
   }
@@ -103,7 +107,7 @@ export class DistributedPlatform extends PlatformService {
 }
 
 /** the store ports a distributed service works on: MongoStore's, or the in-memory ones in tests */
-export type DistributedStores = Pick<PlatformPorts, 'registry' | 'tasks' | 'deadLetters' | 'audit' | 'tokens'> & {
+export type DistributedStores = Pick<PlatformPorts, 'registry' | 'tasks' | 'deadLetters' | 'audit' | 'tokens' | 'holds'> & {
   vault: KeyVault;
   subjects: SubjectIndex;
   idempotency: IdempotencyKeys;
@@ -133,6 +137,7 @@ export function distributedPlatform(o: {
     tasks: st.tasks,
     deadLetters: st.deadLetters,
     audit: st.audit,
+    holds: st.holds,
     tokens: st.tokens,
     idempotency: st.idempotency,
     connectors: o.connectors,

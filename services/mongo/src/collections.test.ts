@@ -123,6 +123,10 @@ const QUERIES: Array<{ collection: string; query: string; equality: string[]; th
   { collection: NAMES.audit, query: 'AuditLog.list({ targetId })', equality: ['target.id'], then: ['_id'] },
   { collection: NAMES.deadLetters, query: 'DeadLetterStore.list (all)', equality: [], then: ['n'] },
   { collection: NAMES.deadLetters, query: 'DeadLetterStore.list ({ status }) / count', equality: ['status'], then: ['n'] },
+  { collection: NAMES.records, query: 'Registry.held (paged by id)', equality: ['status'], then: ['_id'], partial: { status: 'held' } },
+  { collection: NAMES.holds, query: 'HoldStore.list ({ status })', equality: ['status'], then: ['placedAt', '_id'] },
+  { collection: NAMES.holds, query: 'HoldStore.list ({ controller, status })', equality: ['controller', 'status'], then: ['placedAt', '_id'] },
+  { collection: NAMES.holds, query: 'HoldStore.list (all)', equality: [], then: ['placedAt', '_id'] },
 ];
 
 describe('indexes', () => {

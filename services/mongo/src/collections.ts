@@ -31,11 +31,13 @@ export const NAMES = {
   deadLetters: 'dead_letters',
   tokens: 'api_tokens',
   eventIds: 'event_ids',
+  holds: 'holds',
   meta: 'meta',
 } as const;
 
-export const RECORD_STATUSES = ['active', 'disposing', 'disposed'] as const;
-export const TASK_STATUSES = ['pending', 'done', 'failed'] as const;
+export const RECORD_STATUSES = ['active', 'held', 'disposing', 'disposed'] as const;
+export const TASK_STATUSES = ['pending', 'paused', 'done', 'failed'] as const;
+export const HOLD_STATUSES = ['active', 'released'] as const;
 export const DEAD_LETTER_STATUSES = ['open', 'reprocessed'] as const;
 
 export const COLLECTIONS: CollectionSpec[] = [
@@ -63,6 +65,8 @@ export const COLLECTIONS: CollectionSpec[] = [
       { key: { disposedAt: -1 }, name: 'disposed', partialFilterExpression: { disposedAt: { $type: 'string' } } },
       // stats() counts per controller / category / status, and the DPO's per-council views
       { key: { controller: 1, category: 1, status: 1 }, name: 'controller_category_status' },
+      // held(): the few records a hold kept past their due time, paged by id when a release re-decides them
+      { key: { status: 1, _id: 1 }, name: 'held', partialFilterExpression: { status: 'held' } },
     ],
   },
   {
@@ -167,6 +171,25 @@ export const COLLECTIONS: CollectionSpec[] = [
     // accepted event ids (the _id index answers "seen?"); kept as long as the events' topics keep them, and longer is harmless
     validator: schema(['_id', 'acceptedAt'], { _id: str, acceptedAt: iso }, false),
     indexes: [],
+  },
+  {
+    name: NAMES.holds,
+    validator: schema(['_id', 'controller', 'scope', 'reason', 'status', 'placedAt', 'nextReviewAt', 'revision'], {
+      _id: str,
+      controller: str,
+      scope: { bsonType: 'object', required: ['kind'], properties: { kind: { enum: ['record', 'subject', 'case', 'category'] } } },
+      reason: str,
+      status: { enum: [...HOLD_STATUSES] },
+      placedAt: iso,
+      nextReviewAt: iso,
+      revision: num,
+    }),
+    indexes: [
+      // list(): open holds (read whole by every sweep) and the DPO's per-council lists, newest first
+      { key: { status: 1, placedAt: -1, _id: -1 }, name: 'status_placed' },
+      { key: { controller: 1, status: 1, placedAt: -1, _id: -1 }, name: 'controller_status_placed' },
+      { key: { placedAt: -1, _id: -1 }, name: 'placed' },
+    ],
   },
   {
     name: NAMES.meta,

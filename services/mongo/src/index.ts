@@ -10,3 +10,4 @@ export * from './subjects';
 export * from './dead-letters';
 export * from './tokens';
 export * from './idempotency';
+export * from './holds';

@@ -78,6 +78,27 @@ export class MongoRegistry implements Registry {
     return (await this.records.find({ status: 'disposing' }).limit(limit).toArray()).map(fromRecordDoc);
   }
 
+  async held(limit: number, afterId?: string): Promise<RecordState[]> {
+    if (noneWanted(limit)) return [];
+    return (await this.records.find({ status: 'held', ...(afterId !== undefined ? { _id: { $gt: afterId } } : {}) }).sort({ _id: 1 }).limit(limit).toArray()).map(fromRecordDoc);
+  }
+
+  async setHeld(changes: Array<{ id: string; heldBy: string[] }>, audit: AuditInput[], atIso: string): Promise<string[]> {
+    if (!changes.length && !audit.length) return [];
+    return inTransaction(this.client, async (s) => {
+      const changed: string[] = [];
+      // conditional on the status, and touching only status and heldBy: the projector's or a sweep's writes are never overwritten
+      for (const c of changes) {
+        const r = c.heldBy.length
+          ? await this.records.updateOne({ _id: c.id, status: { $in: ['active', 'held'] } }, { $set: { status: 'held', heldBy: c.heldBy } }, { session: s })
+          : await this.records.updateOne({ _id: c.id, status: 'held' }, { $set: { status: 'active', heldBy: [] } }, { session: s });
+        if (r.matchedCount === 1) changed.push(c.id);
+      }
+      await this.audit.appendIn(s, audit, atIso);
+      return changed;
+    });
+  }
+
   async nextDueAt(): Promise<string | null> {
     const [d] = await this.records.find({ status: 'active', dueAt: { $type: 'string' } }, { projection: { dueAt: 1 } }).sort({ dueAt: 1 }).limit(1).toArray();
     return d?.dueAt ?? null;

@@ -9,6 +9,7 @@ import { MongoSubjectIndex } from './subjects';
 import { MongoDeletionTasks } from './tasks';
 import { MongoApiTokens } from './tokens';
 import { MongoIdempotencyKeys } from './idempotency';
+import { MongoHoldStore } from './holds';
 
 export type MongoStoreOptions = { dbName: string } & ({ url: string; clientOptions?: MongoClientOptions } | { client: MongoClient });
 
@@ -29,6 +30,7 @@ export class MongoStore {
   readonly deadLetters: MongoDeadLetters;
   readonly tokens: MongoApiTokens;
   readonly idempotency: MongoIdempotencyKeys;
+  readonly holds: MongoHoldStore;
 
   private constructor(
     readonly client: MongoClient,
@@ -45,6 +47,7 @@ export class MongoStore {
     this.deadLetters = tracedAdapter(new MongoDeadLetters(client, db), 'mongodb', 'dead-letters');
     this.tokens = tracedAdapter(new MongoApiTokens(db), 'mongodb', 'tokens');
     this.idempotency = tracedAdapter(new MongoIdempotencyKeys(db), 'mongodb', 'idempotency');
+    this.holds = tracedAdapter(new MongoHoldStore(client, db, audit), 'mongodb', 'holds');
   }
 
   /** connects (unless given a client), refuses a server without transactions, and sets up collections */

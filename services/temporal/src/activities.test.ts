@@ -23,7 +23,7 @@ async function recording() {
   const clock = t.clock as SimulatedClock;
   clock.advance(`PT${(Date.parse(DUE) - clock.now().getTime()) / 1000}S`);
   const beats = { n: 0 };
-  const acts = createSweepActivities({ clock: t.clock, registry: t.ports.registry, tasks: t.ports.tasks, connectors: dir, bus: t.ports.bus }, { heartbeat: () => beats.n++ });
+  const acts = createSweepActivities({ clock: t.clock, registry: t.ports.registry, tasks: t.ports.tasks, connectors: dir, bus: t.ports.bus, holds: t.ports.holds }, { heartbeat: () => beats.n++ });
   const rec = async () => (await t.ports.registry.get([r.recordId])).get(r.recordId)!;
   return { ...t, acts, beats, recordId: r.recordId, rec, eightByEight };
 }

@@ -8,7 +8,7 @@ const KEY = Buffer.alloc(32, 3).toString('base64');
 
 function deps() {
   const t = testPlatform();
-  return { clock: t.clock, registry: t.ports.registry, tasks: t.ports.tasks, connectors: new FakeConnectorDirectory(), bus: t.ports.bus };
+  return { clock: t.clock, registry: t.ports.registry, tasks: t.ports.tasks, connectors: new FakeConnectorDirectory(), bus: t.ports.bus, holds: t.ports.holds };
 }
 
 describe('sweepWorkerOptions', () => {

@@ -7,6 +7,7 @@ import { subjectIndexConformance } from './subjects';
 import { deletionTasksConformance } from './tasks';
 import { apiTokensConformance } from './tokens';
 import { idempotencyKeysConformance } from './idempotency';
+import { holdStoreConformance } from './holds';
 
 export type { AuditTamper, PortsFactory, PortsUnderTest } from './ports-under-test';
 
@@ -19,5 +20,6 @@ export function storePortsConformance(adapter: string, open: PortsFactory, opts:
   auditLogConformance(adapter, open, opts);
   deadLetterConformance(adapter, open);
   apiTokensConformance(adapter, open);
+  holdStoreConformance(adapter, open);
   if (opts.idempotency) idempotencyKeysConformance(adapter, open);
 }
