@@ -55,6 +55,45 @@ describe('status page rendering', () => {
     expect(renderStatusPage({ ...o, simulatedClock: false })).not.toContain('simulated clock');
   });
 
+  it('shows legal holds: the open count, overdue reviews, and the holds needing review with overdue ones marked', async () => {
+    expect(renderStatusPage(await platform.overview())).toContain('<h2>Legal holds</h2>\n<p><span class="big">0</span> open · <span class="big">0</span> review(s) overdue</p><p class="empty">No review overdue or due within a week.</p>');
+
+    const overdue = await platform.placeHold({ controller: 'fake-pack', scope: { kind: 'record', recordId: 'rec_abcdefgh' }, reason: 'complaint-investigation', reference: 'CMP-1', reviewEvery: 'P30D' }, 'dpo-1');
+    const later = await platform.placeHold({ controller: 'fake-pack', scope: { kind: 'subject', subjectRef: 'subj_abcdefgh' }, reason: 'legal-claim', reviewEvery: 'P90D' }, 'dpo-1');
+    platform.clock.advance('P31D'); // past the first hold's review, well before the second's
+    const dueSoon = await platform.placeHold(
+      { controller: 'fake-pack', scope: { kind: 'category', category: 'call-recording', from: '2026-01-01T00:00:00Z', to: '2026-02-01T00:00:00Z' }, reason: 'ombudsman', reviewEvery: 'P5D' },
+      'dpo-1',
+    );
+    const released = await platform.placeHold({ controller: 'fake-pack', scope: { kind: 'case', caseRef: 'CASE-9' }, reason: 'crime-or-fraud', reviewEvery: 'P1D' }, 'dpo-1');
+    await platform.reviewHold(released.id, { decision: 'release', note: 'no longer needed' }, 'dpo-1');
+
+    const o = await platform.overview();
+    expect(o.holds).toMatchObject({ open: 3, reviewsOverdue: 1, attention: [{ id: overdue.id, review: 'overdue' }, { id: dueSoon.id, review: 'due-soon' }] });
+
+    const res = await app.inject({ method: 'GET', url: '/', headers: { authorization: `Bearer ${tokens.auditor}` } });
+    expect(res.statusCode).toBe(200);
+    const page = res.body;
+    expect(page).toContain('<p><span class="big">3</span> open · <span class="big bad">1</span> review(s) overdue</p>');
+    expect(page).toContain(
+      `<tr class="overdue"><td><code>${overdue.id}</code></td><td>fake-pack</td><td>complaint investigation <small>(CMP-1)</small></td><td>record rec_abcdefgh</td><td>${overdue.nextReviewAt}</td><td><strong class="bad">OVERDUE</strong></td></tr>`,
+    );
+    expect(page).toContain(
+      `<tr><td><code>${dueSoon.id}</code></td><td>fake-pack</td><td>Ombudsman investigation</td><td>call-recording records begun from 2026-01-01T00:00:00Z to 2026-02-01T00:00:00Z</td><td>${dueSoon.nextReviewAt}</td><td>due soon</td></tr>`,
+    );
+    expect(page.indexOf(overdue.id)).toBeLessThan(page.indexOf(dueSoon.id));
+    // neither a hold whose review is weeks away nor a released one needs attention
+    expect(page).not.toContain(later.id);
+    expect(page).not.toContain(released.id);
+
+    // what reaches the page is escaped like everything else
+    const [first] = o.holds.attention;
+    const tampered = renderStatusPage({ ...o, holds: { ...o.holds, attention: [{ ...first!, reference: XSS, controller: `<img src=x>` }] } });
+    expect(tampered).not.toContain('<script');
+    expect(tampered).not.toContain('<img');
+    expect(tampered).toContain('<small>(&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;)</small>');
+  });
+
   it('escapeHtml covers the five characters that matter', () => {
     expect(escapeHtml(`&<>"'`)).toBe('&amp;&lt;&gt;&quot;&#39;');
   });

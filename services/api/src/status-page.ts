@@ -4,8 +4,9 @@
  * forgotten call cannot open an injection: dead-letter reasons echo what council systems sent.
  * The page never shows a dead letter's original, only its reasons.
  */
-import type { Overview } from '@custodian/core';
-import type { RecordState } from '@custodian/workflows';
+import { HOLD_REASON_NAMES } from '@custodian/contracts';
+import type { HoldView, Overview } from '@custodian/core';
+import { describeScope, type RecordState } from '@custodian/workflows';
 
 export const REFRESH_SECONDS = 10;
 
@@ -85,6 +86,20 @@ function deadLetters(o: Overview): Html {
   return html`<p><span class="big">${o.deadLetters.open}</span> open</p>${list}`;
 }
 
+const REVIEW_WORDS: Record<HoldView['review'], string> = { overdue: 'overdue', 'due-soon': 'due soon', ok: 'ok', closed: 'released' };
+
+/** open holds, overdue reviews, and the holds whose review is overdue or due within a week (most urgent first) */
+function legalHolds(o: Overview): Html {
+  const h = o.holds;
+  const summary = html`<p><span class="big">${h.open}</span> open · <span class="${h.reviewsOverdue > 0 ? 'big bad' : 'big'}">${h.reviewsOverdue}</span> review(s) overdue</p>`;
+  if (h.attention.length === 0) return html`${summary}<p class="empty">No review overdue or due within a week.</p>`;
+  return html`${summary}<table><thead><tr><th>Hold</th><th>Council</th><th>Reason</th><th>Scope</th><th>Next review</th><th>Review</th></tr></thead>
+<tbody>${h.attention.map((x) => {
+    const overdue = x.review === 'overdue';
+    return html`<tr${overdue ? html` class="overdue"` : ''}><td><code>${x.id}</code></td><td>${x.controller}</td><td>${HOLD_REASON_NAMES[x.reason] ?? x.reason}${x.reference ? html` <small>(${x.reference})</small>` : ''}</td><td>${describeScope(x.scope)}</td><td>${x.nextReviewAt}</td><td>${overdue ? html`<strong class="bad">OVERDUE</strong>` : REVIEW_WORDS[x.review]}</td></tr>`;
+  })}</tbody></table>`;
+}
+
 export function renderStatusPage(o: Overview): string {
   const s = o.stats;
   const page = html`<!doctype html>
@@ -100,7 +115,7 @@ h1{font-size:1.4rem;margin:0 0 .25rem}h2{font-size:1.05rem;margin:1.6rem 0 .4rem
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.25rem .5rem;border-bottom:1px solid #eee;vertical-align:top}
 th{background:#f6f6f6}.n{text-align:right}.empty{color:#666}.big{font-size:1.4rem;font-weight:600}
 .badge{display:inline-block;padding:.05rem .5rem;border-radius:.6rem;background:#ffe08a;font-size:.8rem;margin-left:.5rem}
-.bad{color:#b00020;font-weight:600}code{font-size:.9em}ul{margin:0;padding-left:1rem}footer{margin-top:2rem;color:#666;font-size:.85rem}
+.bad{color:#b00020;font-weight:600}tr.overdue td{background:#fdecea}code{font-size:.9em}ul{margin:0;padding-left:1rem}footer{margin-top:2rem;color:#666;font-size:.85rem}
 </style>
 </head>
 <body>
@@ -119,6 +134,9 @@ ${disposed(s.recentlyDisposed)}
 
 <h2>Deletion tasks</h2>
 <p><span class="${s.failedTasks > 0 ? 'big bad' : 'big'}">${s.failedTasks}</span> failed · <span class="big">${s.pendingTasks}</span> pending</p>
+
+<h2>Legal holds</h2>
+${legalHolds(o)}
 
 <h2>Dead-letter queue</h2>
 ${deadLetters(o)}

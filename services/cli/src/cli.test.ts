@@ -228,3 +228,121 @@ describe('other commands through the real argument parser', () => {
     expect(err).toContain("Allowed choices are open, reprocessed");
   });
 });
+
+describe('holds', () => {
+  beforeEach(() => serve(true));
+  const cli = (...args: string[]) => run(['--url', url, ...args], io());
+  const place = (...scope: string[]) => cli('--token', tokens.dpo, 'holds', 'place', '--controller', 'fake-pack', '--reason', 'complaint-investigation', '--review-every', 'P30D', ...scope);
+
+  it('places a hold on a record, a subject, a case and a category in a date range', async () => {
+    expect(await place('--record', 'rec_abcdefgh', '--reference', 'CMP-1')).toBe(0);
+    expect(err).toBe('');
+    expect(out).toBe('Hold hold_1 placed for complaint investigation on record rec_abcdefgh; next review 2026-02-04T09:00:00.000Z\n');
+
+    out = '';
+    expect(await place('--subject', 'subj_abcdefgh')).toBe(0);
+    expect(out).toContain('on every record of subject subj_abcdefgh;');
+    expect(await place('--case', 'CASE-42')).toBe(0);
+    expect(out).toContain('on case CASE-42 and the recordings linked to it;');
+    expect(await place('--category', 'call-recording', '--from', '2026-01-01T00:00:00Z', '--to', '2026-02-01T00:00:00Z')).toBe(0);
+    expect(out).toContain('on call-recording records begun from 2026-01-01T00:00:00Z to 2026-02-01T00:00:00Z;');
+
+    const held = await platform.holds({ limit: 10 });
+    expect(held.map((h) => h.scope.kind).sort()).toEqual(['case', 'category', 'record', 'subject']);
+    expect(held.find((h) => h.scope.kind === 'record')).toMatchObject({ reference: 'CMP-1', placedBy: 'dpo-1', reviewEvery: 'P30D' });
+  });
+
+  it('refuses a missing or doubled scope as a usage error naming the scope options, before calling the API', async () => {
+    expect(await place()).toBe(2);
+    expect(err).toBe('holds place: give the hold a scope: one of --record <recordId>, --subject <subjectRef>, --case <caseRef>, or --category <category> with --from <iso> and --to <iso>\n');
+
+    err = '';
+    expect(await place('--record', 'rec_abcdefgh', '--case', 'CASE-42')).toBe(2);
+    expect(err).toContain('holds place: give exactly one scope, not --record and --case: one of --record <recordId>');
+
+    err = '';
+    expect(await place('--category', 'call-recording', '--from', '2026-01-01T00:00:00Z')).toBe(2);
+    expect(err).toContain('--category needs --from <iso> and --to <iso>');
+
+    err = '';
+    expect(await place('--record', 'rec_abcdefgh', '--from', '2026-01-01T00:00:00Z')).toBe(2);
+    expect(err).toContain('--from and --to go with --category');
+
+    err = '';
+    expect(await cli('--token', tokens.dpo, 'holds', 'place', '--controller', 'fake-pack', '--reason', 'boredom', '--review-every', 'P30D', '--record', 'rec_abcdefgh')).toBe(2);
+    expect(err).toContain('Allowed choices are complaint-investigation, crime-or-fraud');
+    expect(await platform.holds({ limit: 10 })).toEqual([]);
+  });
+
+  it('shows the field the server rejected', async () => {
+    expect(await place('--record', 'Jane Doe')).toBe(2);
+    expect(err).toMatch(/HTTP 400 invalid-request\)\n {2}scope\.recordId: must be a record id/);
+  });
+
+  it('lists holds with the scope in words and where each review stands; filters by status', async () => {
+    await place('--record', 'rec_abcdefgh');
+    await platform.advanceClock('P25D', 'test');
+    await place('--case', 'CASE-42');
+    out = '';
+
+    expect(await cli('--token', tokens.auditor, 'holds', 'list')).toBe(0);
+    expect(err).toBe('');
+    const lines = out.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^id +council +reason +scope +next review +review$/);
+    expect(lines[1]).toMatch(/^hold_2 +fake-pack +complaint-investigation +case CASE-42 and the recordings linked to it +2026-03-01T09:00:00\.000Z +ok$/);
+    expect(lines[2]).toMatch(/^hold_1 +fake-pack +complaint-investigation +record rec_abcdefgh +2026-02-04T09:00:00\.000Z +due soon$/);
+
+    out = '';
+    expect(await cli('--token', tokens.auditor, 'holds', 'list', '--status', 'released')).toBe(0);
+    expect(out).toBe('No holds.\n');
+    expect(await cli('--token', tokens.auditor, 'holds', 'list', '--status', 'lifted')).toBe(2);
+    expect(err).toContain('Allowed choices are active, released');
+  });
+
+  it('reviews a hold: keep moves the next review on, release says what it lifted; show lists the reviews', async () => {
+    await place('--subject', 'subj_abcdefgh', '--reference', 'CMP-7');
+    await platform.advanceClock('P31D', 'test');
+    out = '';
+
+    expect(await cli('--token', tokens.dpo, 'holds', 'show', 'hold_1')).toBe(0);
+    expect(out).toContain('Hold hold_1 (fake-pack · active)\n');
+    expect(out).toMatch(/^ {2}reason +complaint investigation \(complaint-investigation\)$/m);
+    expect(out).toMatch(/^ {2}reference +CMP-7$/m);
+    expect(out).toMatch(/^ {2}scope +every record of subject subj_abcdefgh$/m);
+    expect(out).toMatch(/^ {2}next review +2026-02-04T09:00:00\.000Z \(OVERDUE\)$/m);
+    expect(out).toMatch(/^ {2}reviews +none yet$/m);
+
+    out = '';
+    expect(await cli('--token', tokens.dpo, 'holds', 'review', 'hold_1', '--keep', '--note', 'complaint still open')).toBe(0);
+    expect(out).toBe('Hold hold_1 kept; next review 2026-03-07T09:00:00.000Z\n');
+
+    out = '';
+    expect(await cli('--token', tokens.dpo, 'holds', 'review', 'hold_1', '--release', '--note', 'complaint closed')).toBe(0);
+    expect(out).toBe('Hold hold_1 released: 0 record(s) no longer held (disposed at the next sweep), 0 deletion task(s) resumed\n');
+
+    out = '';
+    expect(await cli('--token', tokens.auditor, 'holds', 'show', 'hold_1')).toBe(0);
+    expect(out).toContain('Hold hold_1 (fake-pack · released)\n');
+    expect(out).toMatch(/^ {2}released +2026-02-05T09:00:00\.000Z by dpo-1$/m);
+    expect(out).toMatch(/^ {2}reviews +2026-02-05T09:00:00\.000Z keep by dpo-1: complaint still open$/m);
+    expect(out).toMatch(/^ {16}2026-02-05T09:00:00\.000Z release by dpo-1: complaint closed$/m);
+
+    out = '';
+    expect(await cli('--token', tokens.dpo, '--json', 'holds', 'list', '--status', 'released')).toBe(0);
+    expect(JSON.parse(out).holds).toMatchObject([{ id: 'hold_1', status: 'released', review: 'closed' }]);
+  });
+
+  it('refuses a review with neither or both of --keep and --release, and one of a released hold', async () => {
+    await place('--record', 'rec_abcdefgh');
+    expect(await cli('--token', tokens.dpo, 'holds', 'review', 'hold_1', '--note', 'looked at it')).toBe(2);
+    expect(err).toBe('holds review: give exactly one of --keep or --release\n');
+    err = '';
+    expect(await cli('--token', tokens.dpo, 'holds', 'review', 'hold_1', '--keep', '--release', '--note', 'looked at it')).toBe(2);
+    expect(err).toBe('holds review: give exactly one of --keep or --release\n');
+
+    await platform.reviewHold('hold_1', { decision: 'release', note: 'done with it' }, 'dpo-1');
+    err = '';
+    expect(await cli('--token', tokens.dpo, 'holds', 'review', 'hold_1', '--keep', '--note', 'looked at it')).toBe(2);
+    expect(err).toContain('cannot be reviewed');
+  });
+});

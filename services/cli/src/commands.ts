@@ -3,8 +3,9 @@
  * tests can run them against a real server and read what an operator would see.
  */
 import { readFileSync } from 'node:fs';
-import type { AuditEntry, AuditVerification, DeadLetterView, IngestResult, ProcessView, RecordView, SweepReport } from '@custodian/core';
-import type { RecordState } from '@custodian/workflows';
+import { HOLD_REASON_NAMES, type HoldScope, type PlaceHoldRequest } from '@custodian/contracts';
+import type { AuditEntry, AuditVerification, DeadLetterView, HoldView, IngestResult, LiftOutcome, ProcessView, RecordView, SweepReport } from '@custodian/core';
+import { describeScope, type RecordState } from '@custodian/workflows';
 import { UsageError } from './tokens';
 import { EXIT, printJson, type Ctx } from './io';
 
@@ -118,6 +119,106 @@ export async function dlqReprocessCommand(ctx: Ctx, id: string, opts: { file?: s
     for (const r of result.reasons) ctx.io.out(`  ${r.path}: ${r.message}\n`);
   }
   return result.status === 'rejected' ? EXIT.problem : EXIT.ok;
+}
+
+// ---------------------------------------------------------------- legal holds
+
+const REVIEW_WORDS: Record<HoldView['review'], string> = { ok: 'ok', 'due-soon': 'due soon', overdue: 'OVERDUE', closed: 'released' };
+
+export async function holdsListCommand(ctx: Ctx, opts: { status?: string; controller?: string; limit?: number }): Promise<number> {
+  const res = await ctx.api.get<{ holds: HoldView[] }>('/v1/holds', { status: opts.status, controller: opts.controller, limit: opts.limit });
+  if (ctx.json) return printJson(ctx, res);
+  if (res.holds.length === 0) {
+    ctx.io.out('No holds.\n');
+    return EXIT.ok;
+  }
+  ctx.io.out(
+    table([
+      ['id', 'council', 'reason', 'scope', 'next review', 'review'],
+      ...res.holds.map((h) => [h.id, h.controller, h.reason, describeScope(h.scope), h.status === 'active' ? h.nextReviewAt : '—', REVIEW_WORDS[h.review]]),
+    ]),
+  );
+  return EXIT.ok;
+}
+
+export async function holdsShowCommand(ctx: Ctx, id: string): Promise<number> {
+  const h = await ctx.api.get<HoldView>(`/v1/holds/${encodeURIComponent(id)}`);
+  if (ctx.json) return printJson(ctx, h);
+  let out = `Hold ${h.id} (${h.controller} · ${h.status})\n`;
+  out += field('reason', `${HOLD_REASON_NAMES[h.reason]} (${h.reason})`);
+  out += field('reference', h.reference ?? '—');
+  out += field('scope', describeScope(h.scope));
+  out += field('placed', `${h.placedAt} by ${h.placedBy}`);
+  out += field('review every', h.reviewEvery);
+  if (h.status === 'active') out += field('next review', `${h.nextReviewAt} (${REVIEW_WORDS[h.review]})`);
+  else out += field('released', `${h.releasedAt ?? '?'} by ${h.releasedBy ?? '?'}`);
+  if (!h.reviews.length) out += field('reviews', 'none yet');
+  for (const [i, r] of h.reviews.entries()) out += field(i === 0 ? 'reviews' : '', `${r.at} ${r.decision} by ${r.by}: ${r.note}`);
+  ctx.io.out(out);
+  return EXIT.ok;
+}
+
+export interface PlaceHoldOptions {
+  controller: string;
+  reason: string;
+  reviewEvery: string;
+  reference?: string;
+  record?: string;
+  subject?: string;
+  case?: string;
+  category?: string;
+  from?: string;
+  to?: string;
+}
+
+const SCOPE_OPTIONS = '--record <recordId>, --subject <subjectRef>, --case <caseRef>, or --category <category> with --from <iso> and --to <iso>';
+
+/** the one scope the options name, or why they do not name exactly one */
+function holdScope(o: PlaceHoldOptions): HoldScope | string {
+  const given = [o.record !== undefined && '--record', o.subject !== undefined && '--subject', o.case !== undefined && '--case', o.category !== undefined && '--category'].filter((x): x is string => !!x);
+  if (given.length === 0) return `give the hold a scope: one of ${SCOPE_OPTIONS}`;
+  if (given.length > 1) return `give exactly one scope, not ${given.join(' and ')}: one of ${SCOPE_OPTIONS}`;
+  if (o.category === undefined && (o.from !== undefined || o.to !== undefined)) return '--from and --to go with --category <category>';
+  if (o.record !== undefined) return { kind: 'record', recordId: o.record };
+  if (o.subject !== undefined) return { kind: 'subject', subjectRef: o.subject };
+  if (o.case !== undefined) return { kind: 'case', caseRef: o.case };
+  if (o.from === undefined || o.to === undefined) return '--category needs --from <iso> and --to <iso>: the hold covers the records of that category begun in [from, to)';
+  // the server validates the category and the times, and says which field is wrong
+  return { kind: 'category', category: o.category as Extract<HoldScope, { kind: 'category' }>['category'], from: o.from, to: o.to };
+}
+
+export async function holdsPlaceCommand(ctx: Ctx, opts: PlaceHoldOptions): Promise<number> {
+  const scope = holdScope(opts);
+  if (typeof scope === 'string') {
+    ctx.io.err(`holds place: ${scope}\n`);
+    return EXIT.failed;
+  }
+  const body = {
+    controller: opts.controller,
+    scope,
+    reason: opts.reason as PlaceHoldRequest['reason'],
+    reviewEvery: opts.reviewEvery,
+    ...(opts.reference !== undefined ? { reference: opts.reference } : {}),
+  } satisfies PlaceHoldRequest;
+  const h = await ctx.api.post<HoldView>('/v1/holds', body);
+  if (ctx.json) return printJson(ctx, h);
+  ctx.io.out(`Hold ${h.id} placed for ${HOLD_REASON_NAMES[h.reason]} on ${describeScope(h.scope)}; next review ${h.nextReviewAt}\n`);
+  return EXIT.ok;
+}
+
+export async function holdsReviewCommand(ctx: Ctx, id: string, opts: { keep?: boolean; release?: boolean; note: string }): Promise<number> {
+  if (!!opts.keep === !!opts.release) {
+    ctx.io.err('holds review: give exactly one of --keep or --release\n');
+    return EXIT.failed;
+  }
+  const r = await ctx.api.post<{ hold: HoldView; lifted: LiftOutcome | null }>(`/v1/holds/${encodeURIComponent(id)}/review`, { decision: opts.keep ? 'keep' : 'release', note: opts.note });
+  if (ctx.json) return printJson(ctx, r);
+  if (r.hold.status === 'active') ctx.io.out(`Hold ${r.hold.id} kept; next review ${r.hold.nextReviewAt}\n`);
+  else {
+    const l = r.lifted ?? { recordsUnheld: 0, tasksResumed: 0 };
+    ctx.io.out(`Hold ${r.hold.id} released: ${l.recordsUnheld} record(s) no longer held (disposed at the next sweep), ${l.tasksResumed} deletion task(s) resumed\n`);
+  }
+  return EXIT.ok;
 }
 
 // ---------------------------------------------------------------- audit

@@ -2,6 +2,7 @@
  * `custodian`: the operator's command line. It talks only to the HTTP API (never to a runtime's
  * files), so it works the same against the embedded demo and a distributed deployment.
  */
+import { HOLD_REASONS } from '@custodian/contracts';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ApiClient, ApiError } from './client';
 import {
@@ -12,7 +13,12 @@ import {
   dlqListCommand,
   dlqReprocessCommand,
   dlqShowCommand,
+  holdsListCommand,
+  holdsPlaceCommand,
+  holdsReviewCommand,
+  holdsShowCommand,
   recordCommand,
+  type PlaceHoldOptions,
   subjectCommand,
   sweepCommand,
   processesCommand,
@@ -105,6 +111,50 @@ export async function run(args: string[], io: Io = processIo()): Promise<number>
     .option('--file <corrected.json>', 'the corrected event envelope')
     .action(async (id: string, o: { file?: string }, cmd: Command) => {
       code = await dlqReprocessCommand(ctx(cmd, ['operator']), id, o);
+    });
+
+  const holds = program.command('holds').description('legal holds: keep what they cover past retention until released');
+  holds
+    .command('list')
+    .description('list legal holds, newest first, with where each review stands')
+    .addOption(new Option('--status <status>', 'only active or released').choices(['active', 'released']))
+    .option('--controller <id>', "only this council's holds")
+    .option('--limit <n>', 'how many', wholeNumber)
+    .action(async (o: { status?: string; controller?: string; limit?: number }, cmd: Command) => {
+      code = await holdsListCommand(ctx(cmd, ['dpo', 'operator', 'auditor']), o);
+    });
+  holds
+    .command('show')
+    .description('show a legal hold with its reviews')
+    .argument('<id>')
+    .action(async (id: string, _o: unknown, cmd: Command) => {
+      code = await holdsShowCommand(ctx(cmd, ['dpo', 'operator', 'auditor']), id);
+    });
+  holds
+    .command('place')
+    .description('place a legal hold on one scope: a record, a subject, a council case, or a category within a date range')
+    .requiredOption('--controller <id>', 'the council the hold is for')
+    .addOption(new Option('--reason <reason>', 'why the data is kept').choices(HOLD_REASONS).makeOptionMandatory())
+    .requiredOption('--review-every <duration>', 'ISO 8601 review interval, e.g. P30D')
+    .option('--reference <ref>', "the council's own reference (complaint number, crime reference); not personal data")
+    .option('--record <recordId>', 'scope: one record (rec_…)')
+    .option('--subject <subjectRef>', 'scope: every record of a subject (subj_…)')
+    .option('--case <caseRef>', 'scope: a council case and the recordings linked to it')
+    .option('--category <category>', 'scope: every record of a category begun in [--from, --to)')
+    .option('--from <iso>', 'with --category: start of the range (inclusive)')
+    .option('--to <iso>', 'with --category: end of the range (exclusive)')
+    .action(async (o: PlaceHoldOptions, cmd: Command) => {
+      code = await holdsPlaceCommand(ctx(cmd, ['dpo']), o);
+    });
+  holds
+    .command('review')
+    .description('review a legal hold: keep it (next review moves on) or release it')
+    .argument('<id>')
+    .option('--keep', 'the hold is still needed')
+    .option('--release', 'the hold is no longer needed: what no other hold covers is disposed at the next sweep')
+    .requiredOption('--note <text>', 'what the reviewer considered, in words that name no one')
+    .action(async (id: string, o: { keep?: boolean; release?: boolean; note: string }, cmd: Command) => {
+      code = await holdsReviewCommand(ctx(cmd, ['dpo']), id, o);
     });
 
   const audit = program

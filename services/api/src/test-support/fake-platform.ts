@@ -336,6 +336,9 @@ export class FakePlatform implements Platform {
     }
     const all = [...this.records.values()];
     const open = [...this.letters.values()].filter((d) => d.status === 'open');
+    // as the real platform: open holds, and those whose review is overdue or due within a week, most urgent first
+    const openHolds = [...this.holdMap.values()].filter((h) => h.status === 'active').map((h) => this.holdView(h));
+    const attention = openHolds.filter((h) => h.review === 'overdue' || h.review === 'due-soon').sort((a, b) => (a.nextReviewAt < b.nextReviewAt ? -1 : a.nextReviewAt > b.nextReviewAt ? 1 : a.id < b.id ? -1 : 1));
     return {
       now,
       simulatedClock: this.clock.simulated,
@@ -348,7 +351,7 @@ export class FakePlatform implements Platform {
       },
       deadLetters: { open: open.length, latest: open.slice(-5).reverse() },
       audit: { entries: this.auditLog.length, headHash: this.head() },
-      holds: { open: [...this.holdMap.values()].filter((h) => h.status === 'active').length, reviewsOverdue: 0, attention: [] },
+      holds: { open: openHolds.length, reviewsOverdue: attention.filter((h) => h.review === 'overdue').length, attention: attention.slice(0, 20) },
       councils: [{ id: 'fake-pack', council: 'Fake District Council', version: '1' }],
     };
   }
