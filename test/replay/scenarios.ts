@@ -154,7 +154,7 @@ export function disposesABatch(): Scenario {
 
 /**
  * The brain says not to dispose B (its due time is later than workflow time: it moved since the
- * registry listed it; a legal hold will be the same path): only A is begun, B is reported, and a
+ * registry listed it): only A is begun, B is reported, and a
  * second round that still lists B ends the sweep rather than spinning on it.
  */
 export function heldRecordIsSkipped(): Scenario {
@@ -173,6 +173,27 @@ export function heldRecordIsSkipped(): Scenario {
   const skipped = { recordId: B, reason: b.dueReason };
   const expected = s.returns(s.report({ rounds: 2, started: 1, disposed: 1, tasksRun: 3, skippedCount: 2, skipped: [skipped, skipped], outcome: 'finished' }));
   return { name: 'a held (not disposable) record is skipped', file: 'held-record-is-skipped.json', history: s.history, expected };
+}
+
+/**
+ * A legal hold covers B. The workflow's own decision (it holds no holds) says dispose both; the
+ * beginDisposal activity decides again with the open holds in hand, begins A only and reports B with
+ * the hold named. B is `held` from then on, so the next round's listDue does not list it again.
+ */
+export function recordUnderLegalHold(): Scenario {
+  const s = new SweepScript({ batch: BATCH });
+  s.act('completeLeftover', { now: s.now, limit: LEFTOVER }, { disposed: [] });
+  const t1 = s.now;
+  s.act('listDue', { now: t1, limit: BATCH }, [sweepRecord(A, DUE_EARLIER), sweepRecord(B, DUE_EARLIER)]);
+  const held = { recordId: B, reason: `${sweepRecord(B, DUE_EARLIER).dueReason} Retention has ended, but a legal hold keeps it: Held by hold_q3Kx9vTn2LmA for complaint investigation (NS-CMP-0042), placed 2024-01-20T09:00:00.000Z by dpo@newark-sherwood on case NS-CMP-0042 and the recordings linked to it; next review 2024-02-19T09:00:00.000Z.` };
+  s.act('beginDisposal', { recordIds: [A, B], now: t1 }, { started: [A], skipped: [held] });
+  s.act('runReadyDeletions', { now: t1 }, { touched: [A], tasksRun: 3, tasksFailed: 0 });
+  s.act('completeFinished', { recordIds: [A], now: t1 }, { disposed: [A] });
+  const t2 = s.now;
+  s.act('listDue', { now: t2, limit: BATCH }, []);
+  s.act('runReadyDeletions', { now: t2 }, { touched: [], tasksRun: 0, tasksFailed: 0 });
+  const expected = s.returns(s.report({ rounds: 2, started: 1, disposed: 1, tasksRun: 3, skippedCount: 1, skipped: [held], outcome: 'finished' }));
+  return { name: 'a record under a legal hold is skipped by the activity and not listed again', file: 'record-under-legal-hold.json', history: s.history, expected };
 }
 
 /** listDue fails after the server's attempts; the workflow waits a minute on a timer and lists again */
@@ -225,4 +246,4 @@ export function continuesAsNew(): Scenario {
   return { name: 'a sweep continues as new after its rounds', file: 'continues-as-new.json', history: s.history, expected };
 }
 
-export const SCENARIOS = [disposesABatch, heldRecordIsSkipped, activityFailureIsRetried, cancellation, continuesAsNew];
+export const SCENARIOS = [disposesABatch, heldRecordIsSkipped, recordUnderLegalHold, activityFailureIsRetried, cancellation, continuesAsNew];

@@ -91,4 +91,33 @@ describe('sweep activities', () => {
     expect((await t.rec()).status).toBe('disposed');
     expect(await t.acts.completeLeftover({ now: DUE, limit: 10 })).toEqual({ disposed: [] });
   });
+  it('beginDisposal decides with the open holds: a held record is not begun, is marked held and is not listed again', async () => {
+    const t = await recording();
+    const hold = await t.platform.placeHold({ controller: NS, scope: { kind: 'record', recordId: t.recordId }, reason: 'crime-or-fraud', reference: 'POLICE-2024-77', reviewEvery: 'P3M' }, 'dpo');
+    const out = await t.acts.beginDisposal({ recordIds: [t.recordId], now: DUE });
+    expect(out.started).toEqual([]);
+    expect(out.skipped).toEqual([{ recordId: t.recordId, reason: expect.stringMatching(new RegExp(`legal hold keeps it: Held by ${hold.id} for prevention or detection of crime or fraud \\(POLICE-2024-77\\)`)) }]);
+    expect(await t.rec()).toMatchObject({ status: 'held', heldBy: [hold.id] });
+    expect(await t.acts.listDue({ now: DUE, limit: 10 })).toEqual([]);
+    expect(await t.acts.runReadyDeletions({ now: DUE })).toEqual({ touched: [], tasksRun: 0, tasksFailed: 0 });
+    expect(t.eightByEight.requests).toEqual([]);
+    // released: listed and disposed again by the same phases
+    await t.platform.reviewHold(hold.id, { decision: 'release', note: 'no further action' }, 'dpo');
+    expect((await t.rec()).status).toBe('disposed');
+  });
+
+  it('a hold placed after disposal began pauses the deletions not yet made; a release resumes them', async () => {
+    const t = await recording();
+    expect((await t.acts.beginDisposal({ recordIds: [t.recordId], now: DUE })).started).toEqual([t.recordId]);
+    const hold = await t.platform.placeHold({ controller: NS, scope: { kind: 'record', recordId: t.recordId }, reason: 'legal-claim', reviewEvery: 'P1M' }, 'dpo');
+    expect(await t.acts.runReadyDeletions({ now: DUE })).toEqual({ touched: [], tasksRun: 0, tasksFailed: 0 });
+    expect(t.eightByEight.requests).toEqual([]);
+    expect((await t.ports.tasks.ofRecords([t.recordId])).map((x) => x.status)).toEqual(['paused', 'paused', 'paused']);
+    const view = (await t.platform.record(t.recordId))!;
+    expect(view.explanation.because.join(' ')).toMatch(/A hold placed since covers it: deletions not yet made are paused/);
+    const { lifted } = await t.platform.reviewHold(hold.id, { decision: 'release', note: 'claim settled' }, 'dpo');
+    expect(lifted).toEqual({ recordsUnheld: 0, tasksResumed: 3 });
+    expect((await t.rec()).status).toBe('disposed');
+    expect(t.ports.audit.actions()).toEqual(expect.arrayContaining(['deletion.paused', 'deletion.resumed', 'record.disposed']));
+  });
 });
