@@ -5,3 +5,5 @@ export * from './disposal';
 export * from './explain';
 export * from './linking';
 export * from './hold';
+export * from './bank-holidays';
+export * from './statutory-clock';
