@@ -48,7 +48,7 @@ export function disposedRecord(r: RecordState, receipts: Receipt[], nowIso: stri
     ...r,
     status: 'disposed',
     locations: r.locations.map((l) => ({ store: l.store, locator: '[disposed]' })),
-    disposal: { startedAt: r.disposal?.startedAt ?? nowIso, completedAt: nowIso, receipts },
+    disposal: { startedAt: r.disposal?.startedAt ?? nowIso, completedAt: nowIso, receipts, ...(r.disposal?.cause ? { cause: r.disposal.cause } : {}) },
   };
 }
 

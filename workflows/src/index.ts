@@ -7,3 +7,4 @@ export * from './linking';
 export * from './hold';
 export * from './bank-holidays';
 export * from './statutory-clock';
+export * from './erasure';

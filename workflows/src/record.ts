@@ -41,8 +41,16 @@ export interface RecordState {
   updatedAt: string;
   /** highest log offset applied: replays of older offsets are no-ops */
   lastOffset: number;
-  disposal: null | { startedAt: string; completedAt: string | null; receipts: Receipt[] };
+  disposal: null | {
+    startedAt: string;
+    completedAt: string | null;
+    receipts: Receipt[];
+    /** why: retention ended (absent on records disposed before erasure existed), or a subject's erasure request */
+    cause?: DisposalCause;
+  };
 }
+
+export type DisposalCause = { kind: 'retention' } | { kind: 'erasure'; requestId: string; article: string };
 
 export interface RecordEvent {
   eventId: string;
