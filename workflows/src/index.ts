@@ -8,3 +8,4 @@ export * from './hold';
 export * from './bank-holidays';
 export * from './statutory-clock';
 export * from './erasure';
+export * from './subject-request';
