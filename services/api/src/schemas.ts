@@ -143,7 +143,17 @@ export const RecordStateSchema = component(
     registeredAt: iso(),
     updatedAt: iso(),
     lastOffset: z.number().int(),
-    disposal: z.object({ startedAt: iso(), completedAt: isoOrNull(), receipts: z.array(ReceiptSchema) }).nullable(),
+    disposal: z
+      .object({
+        startedAt: iso(),
+        completedAt: isoOrNull(),
+        receipts: z.array(ReceiptSchema),
+        cause: described(
+          z.discriminatedUnion('kind', [z.object({ kind: z.literal('retention') }), z.object({ kind: z.literal('erasure'), requestId: z.string(), article: z.string() })]).optional(),
+          'why it was disposed: its retention ended, or a subject erasure request (with the article it was granted under)',
+        ),
+      })
+      .nullable(),
   }),
   'A registered record. Non-personal: the subject is a pseudonymous reference.',
 );

@@ -5,7 +5,7 @@
  * Nothing that crosses a port here carries personal data in clear except `SealedBox` contents.
  */
 import type { DataCategory, DataLocation, FieldError, LifecycleFacts, PanFinding } from '@custodian/contracts';
-import type { Hold, RecordState, RecordStatus, RetryPolicy } from '@custodian/workflows';
+import type { Hold, RecordState, RecordStatus, RetryPolicy, SubjectRequest } from '@custodian/workflows';
 
 export interface Clock {
   now(): Date;
@@ -119,6 +119,13 @@ export interface SubjectIndex {
    * `newRef`; adds the missing hashes to it. Later requests see earlier ones' subjects.
    */
   resolve(requests: Array<{ controller: string; hashes: string[]; newRef: string }>, nowIso: string): Promise<Array<{ ref: string; created: boolean; conflicts: string[] }>>;
+  /** the subject owning any of these hashes, without creating one (a request names a person by identifiers) */
+  find(controller: string, hashes: string[]): Promise<string | null>;
+  /**
+   * erasure: drops every blind index of the subject, so the same person coming back later is a new
+   * subject with a new key; returns how many were dropped
+   */
+  forget(subjectRef: string): Promise<number>;
 }
 
 export interface AuditInput {
@@ -222,8 +229,17 @@ export interface HoldStore {
   list(q: { status?: Hold['status']; controller?: string; limit: number }): Promise<Hold[]>;
 }
 
-/** another writer changed the hold since it was read: read it again and decide again */
+/** another writer changed the hold or request since it was read: read it again and decide again */
 export class HoldConflictError extends Error {}
+
+/** Subject-rights requests, changed only with a revision check (the same rule as holds). */
+export interface RequestStore {
+  /** revision 1 is a new request; a higher one replaces revision - 1 only, else HoldConflictError; one unit with the audit */
+  save(request: SubjectRequest, audit: AuditInput[], atIso: string): Promise<void>;
+  get(id: string): Promise<SubjectRequest | undefined>;
+  /** newest received first */
+  list(q: { status?: SubjectRequest['status']; controller?: string; subjectRef?: string; limit: number }): Promise<SubjectRequest[]>;
+}
 
 export interface DeadLetter {
   id: string;

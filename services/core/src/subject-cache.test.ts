@@ -6,7 +6,12 @@ const now = '2026-03-01T00:00:00.000Z';
 
 function counting(inner: SubjectIndex) {
   const seen: number[] = [];
-  return { seen, index: { resolve: (reqs: Parameters<SubjectIndex['resolve']>[0], at: string) => (seen.push(reqs.length), inner.resolve(reqs, at)) } };
+  const index: SubjectIndex = {
+    resolve: (reqs, at) => (seen.push(reqs.length), inner.resolve(reqs, at)),
+    find: (c, h) => inner.find(c, h),
+    forget: (r) => inner.forget(r),
+  };
+  return { seen, index };
 }
 
 describe('SubjectCache', () => {
@@ -48,8 +53,10 @@ describe('SubjectCache', () => {
     const { seen, index } = counting(store);
     const cache = new SubjectCache(index, 2);
     await cache.resolve([{ controller: 'c', hashes: ['a'], newRef: 's1' }], now);
-    cache.forget('s1');
-    await cache.resolve([{ controller: 'c', hashes: ['a'], newRef: 'z' }], now);
+    expect(await cache.forget('s1')).toBe(1);
+    // the store forgot too: the same identifier is a new subject now
+    const [again] = await cache.resolve([{ controller: 'c', hashes: ['a'], newRef: 'z' }], now);
+    expect(again).toEqual({ ref: 'z', created: true, conflicts: [] });
     expect(seen).toEqual([1, 1]);
     await cache.resolve([{ controller: 'c', hashes: ['b'], newRef: 's2' }, { controller: 'c', hashes: ['d'], newRef: 's3' }], now);
     expect(cache['owner'].size).toBe(2);

@@ -33,8 +33,18 @@ export class SubjectCache implements SubjectIndex {
     return out;
   }
 
-  /** the subject's hashes are no longer linked (erasure) */
-  forget(ref: string) {
+  find(controller: string, hashes: string[]): Promise<string | null> {
+    return this.inner.find(controller, hashes);
+  }
+
+  /** erasure: the store drops the subject's hashes, and this process stops answering from memory */
+  async forget(ref: string): Promise<number> {
+    this.forgetCached(ref);
+    return this.inner.forget(ref);
+  }
+
+  /** the subject's hashes are no longer linked: other processes that cache call this when told of an erasure */
+  forgetCached(ref: string) {
     for (const [k, v] of this.owner) if (v === ref) this.owner.delete(k);
   }
 

@@ -289,7 +289,20 @@ export class EmbeddedStore {
       return { ref, created, conflicts: [...owners.keys()].filter((r) => r !== ref) };
     };
     const tx = db.transaction((requests: Array<{ controller: string; hashes: string[]; newRef: string }>, now: string) => requests.map((r) => one(r.controller, r.hashes, r.newRef, now)));
-    return { resolve: async (requests, now) => tx(requests, now) };
+    // erasure is rare: a scan of the blind index instead of a second index every ingest would pay for
+    const forget = db.prepare(`DELETE FROM blind_index WHERE subject_ref = ?`);
+    return {
+      resolve: async (requests, now) => tx(requests, now),
+      find: async (controller, hashes) => {
+        const owners = new Map<string, string>();
+        for (const h of hashes) {
+          const r = find.get(controller, h) as { ref: string } | undefined;
+          if (r && !owners.has(r.ref)) owners.set(r.ref, (createdAt.get(r.ref) as { at: string }).at);
+        }
+        return [...owners.entries()].sort((a, b) => (a[1] === b[1] ? a[0].localeCompare(b[0]) : a[1].localeCompare(b[1])))[0]?.[0] ?? null;
+      },
+      forget: async (ref) => db.transaction(() => forget.run(ref).changes)(),
+    };
   }
 
   private makeSaveRecords() {

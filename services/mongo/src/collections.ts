@@ -110,6 +110,8 @@ export const COLLECTIONS: CollectionSpec[] = [
     indexes: [
       // one owner per (controller, hash): a concurrent resolver that would give a hash a second owner conflicts instead
       { key: { controller: 1, hash: 1 }, name: 'controller_hash', unique: true },
+      // forget(): an erasure drops every hash of the subject
+      { key: { subjectRef: 1 }, name: 'subject' },
     ],
   },
   {

@@ -39,6 +39,17 @@ export class MongoSubjectIndex implements SubjectIndex {
     });
   }
 
+  async find(controller: string, hashes: string[]): Promise<string | null> {
+    const owners = [...new Set((await this.index.find({ controller, hash: { $in: hashes } }, { projection: { subjectRef: 1 } }).toArray()).map((d) => d.subjectRef))];
+    if (owners.length <= 1) return owners[0] ?? null;
+    const subs = await this.subjects.find({ _id: { $in: owners } }).sort({ createdAt: 1, _id: 1 }).limit(1).toArray();
+    return subs[0]?._id ?? [...owners].sort()[0]!;
+  }
+
+  async forget(subjectRef: string): Promise<number> {
+    return (await this.index.deleteMany({ subjectRef })).deletedCount;
+  }
+
   private async one(session: ClientSession, { controller, hashes, newRef }: Request, nowIso: string) {
     const owners = [...new Set((await this.index.find({ controller, hash: { $in: hashes } }, { session, projection: { subjectRef: 1 } }).toArray()).map((d) => d.subjectRef))];
     let ref: string;

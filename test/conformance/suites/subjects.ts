@@ -63,5 +63,27 @@ export function subjectIndexConformance(adapter: string, open: PortsFactory) {
         { ref: 'subj-z', created: false, conflicts: [] },
       ]);
     });
-  });
+      test('find names the subject owning any of the hashes without creating one, the earlier-created one on a conflict', async () => {
+      const { subjects } = ports();
+      expect(await subjects.find('council-a', ['h1'])).toBeNull();
+      await subjects.resolve([{ controller: 'council-a', hashes: ['h1', 'h2'], newRef: 'subj-x' }], '2026-01-01T00:00:00.000Z');
+      await subjects.resolve([{ controller: 'council-a', hashes: ['h3'], newRef: 'subj-y' }], '2026-01-02T00:00:00.000Z');
+      expect(await subjects.find('council-a', ['h2'])).toBe('subj-x');
+      expect(await subjects.find('council-a', ['h3', 'h1'])).toBe('subj-x');
+      expect(await subjects.find('council-b', ['h1'])).toBeNull();
+      expect(await subjects.find('council-a', ['h9'])).toBeNull();
+    });
+
+    test('forget drops every hash of the subject: the same identifiers then make a new subject', async () => {
+      const { subjects } = ports();
+      await subjects.resolve([{ controller: 'council-a', hashes: ['h1', 'h2'], newRef: 'subj-x' }, { controller: 'council-b', hashes: ['h1'], newRef: 'subj-z' }, { controller: 'council-a', hashes: ['h3'], newRef: 'subj-y' }], '2026-01-01T00:00:00.000Z');
+      expect(await subjects.forget('subj-x')).toBe(2);
+      expect(await subjects.find('council-b', ['h1'])).toBe('subj-z');
+      expect(await subjects.find('council-a', ['h1', 'h2'])).toBeNull();
+      expect(await subjects.find('council-a', ['h3'])).toBe('subj-y');
+      const [again] = await subjects.resolve([{ controller: 'council-a', hashes: ['h1'], newRef: 'subj-new' }], '2026-02-01T00:00:00.000Z');
+      expect(again).toEqual({ ref: 'subj-new', created: true, conflicts: [] });
+      expect(await subjects.forget('subj-unknown')).toBe(0);
+    });
+});
 }

@@ -136,6 +136,16 @@ export class MemorySubjectIndex implements SubjectIndex {
   async resolve(requests: Array<{ controller: string; hashes: string[]; newRef: string }>, nowIso: string) {
     return requests.map((r) => this.resolveOne(r.controller, r.hashes, r.newRef, nowIso));
   }
+  async find(controller: string, hashes: string[]): Promise<string | null> {
+    const idx = this.index.get(controller);
+    const owners = [...new Set(hashes.map((h) => idx?.get(h)).filter((r): r is string => r !== undefined))];
+    return owners.sort((a, b) => this.subjects.get(a)!.n - this.subjects.get(b)!.n)[0] ?? null;
+  }
+  async forget(subjectRef: string): Promise<number> {
+    let n = 0;
+    for (const idx of this.index.values()) for (const [h, r] of idx) if (r === subjectRef && idx.delete(h)) n++;
+    return n;
+  }
   private resolveOne(controller: string, hashes: string[], newRef: string, nowIso: string) {
     const idx = this.index.get(controller) ?? new Map<string, string>();
     this.index.set(controller, idx);
