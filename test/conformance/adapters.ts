@@ -17,6 +17,7 @@ export const memoryPorts: PortsFactory = async () => {
     deadLetters: p.deadLetters,
     tokens: p.tokens,
     holds: p.holds,
+    requests: p.requests,
     idempotency: p.idempotency,
     tamper: {
       alter: async (seq, fields) => {
@@ -50,6 +51,7 @@ export const embeddedPorts: PortsFactory = async () => {
     deadLetters: store.deadLetters,
     tokens: store.tokens,
     holds: store.holds,
+    requests: store.requests,
     tamper: {
       alter: async (seq, fields) =>
         behindTriggers(() => {

@@ -38,6 +38,7 @@ if (engine.kind === 'none') {
         deadLetters: store.deadLetters,
         tokens: store.tokens,
         holds: store.holds,
+        requests: store.requests,
         idempotency: store.idempotency,
         tamper: {
           alter: async (seq, fields) => {

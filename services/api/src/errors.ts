@@ -2,7 +2,7 @@
  * Every error leaves as JSON {error, message, details?}. Nothing about the request body or query
  * goes to the log: bodies carry personal data and the query may carry a token.
  */
-import { ClockNotSimulatedError, HoldConflictError, NotFoundError, NotServedHereError, UnsupportedRequestError } from '@custodian/core';
+import { ClockNotSimulatedError, RevisionConflictError, NotFoundError, NotServedHereError, UnsupportedRequestError } from '@custodian/core';
 import { HoldStateError } from '@custodian/workflows';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
@@ -48,7 +48,7 @@ export function errorHandler(err: FastifyError, request: FastifyRequest, reply: 
   if (err instanceof NotFoundError) return reply.code(404).send({ error: 'not-found', message: err.message });
   if (err instanceof ClockNotSimulatedError) return reply.code(409).send({ error: 'clock-not-simulated', message: err.message });
   if (err instanceof UnsupportedRequestError) return reply.code(400).send({ error: 'unsupported-request', message: err.message });
-  if (err instanceof HoldConflictError) return reply.code(409).send({ error: 'conflict', message: `${err.message}: someone else changed the hold; read it again` });
+  if (err instanceof RevisionConflictError) return reply.code(409).send({ error: 'conflict', message: `${err.message}: someone else changed the hold; read it again` });
   if (err instanceof HoldStateError) return reply.code(409).send({ error: 'hold-closed', message: err.message });
   if (err instanceof NotServedHereError) return reply.code(503).send({ error: 'not-served-here', message: err.message });
 

@@ -8,6 +8,7 @@ export * from './ingest';
 export * from './projector';
 export * from './disposal';
 export * from './holds';
+export * from './subject-requests';
 export * from './platform-service';
 export * from './serial';
 export * from './subject-cache';

@@ -1,6 +1,8 @@
 import type { PlaceHoldRequest, ReviewHoldRequest } from '@custodian/contracts';
 import { explainRecord, type Hold, type RecordState } from '@custodian/workflows';
 import { HoldService, openHolds, type HoldView, type LiftOutcome } from './holds';
+import { RequestService, type ReceiveInput, type RequestView } from './subject-requests';
+import type { PauseReason, SubjectRequest } from '@custodian/workflows';
 import { KeyShreddedError, type Sealer } from './crypto';
 import { DisposalService } from './disposal';
 import { IngestService } from './ingest';
@@ -10,7 +12,7 @@ import { LIFECYCLE_GROUP, Projector } from './projector';
 import { Serial } from './serial';
 import { InProcessOrchestrator } from './in-process-orchestrator';
 import { isAdvanceable } from './clocks';
-import type { HoldStore, Orchestrator, ProcessView, ApiTokens, IdempotencyKeys, AuditEntry, AuditLog, Clock, ConnectorDirectory, DeadLetter, DeadLetterStore, DeletionTasks, EventBus, Registry, SubjectIndex } from './ports';
+import type { HoldStore, RequestStore, KeyVault, Orchestrator, ProcessView, ApiTokens, IdempotencyKeys, AuditEntry, AuditLog, Clock, ConnectorDirectory, DeadLetter, DeadLetterStore, DeletionTasks, EventBus, Registry, SubjectIndex } from './ports';
 import type { MasterKey } from './crypto';
 
 export interface PlatformPorts {
@@ -27,6 +29,8 @@ export interface PlatformPorts {
   connectors: ConnectorDirectory;
   tokens: ApiTokens;
   holds: HoldStore;
+  requests: RequestStore;
+  vault: KeyVault;
   /** the processes that wait (sweeps now): in process unless given (Temporal) */
   orchestrator?: Orchestrator;
   /** where the log cannot deduplicate by itself (Kafka) */
@@ -42,6 +46,7 @@ export class PlatformService implements Platform {
   readonly disposal: DisposalService;
   readonly orchestrator: Orchestrator;
   readonly holdService: HoldService;
+  readonly requestService: RequestService;
   private readonly lifecycle = new Serial();
 
   constructor(protected readonly p: PlatformPorts) {
@@ -51,8 +56,20 @@ export class PlatformService implements Platform {
     this.projector = new Projector({ ...p, purge: (ids) => p.bus.purgeRecords(ids) });
     this.disposal = new DisposalService(p);
     this.holdService = new HoldService(p);
+    this.requestService = new RequestService(p);
     // the sweep and the projector both write records: one at a time
-    this.orchestrator = p.orchestrator ?? new InProcessOrchestrator(() => this.lifecycle.run(() => this.disposal.sweep()), p.clock);
+    this.orchestrator =
+      p.orchestrator ??
+      new InProcessOrchestrator(
+        () =>
+          this.lifecycle.run(async () => {
+            const report = await this.disposal.sweep();
+            // erasures whose deletions this sweep finished get their certificate
+            await this.requestService.progress();
+            return report;
+          }),
+        p.clock,
+      );
   }
 
   ingest(raw: unknown[], actor: string): Promise<IngestResult[]> {
@@ -87,6 +104,44 @@ export class PlatformService implements Platform {
     const out = await this.lifecycle.run(() => this.holdService.review(id, req, actor));
     if (out.lifted && (out.lifted.recordsUnheld || out.lifted.tasksResumed)) await this.afterRelease();
     return out;
+  }
+
+  async receiveRequest(input: ReceiveInput, actor: string): Promise<RequestView> {
+    const r = await this.lifecycle.run(() => this.requestService.receive(input, actor));
+    if (r.status === 'in-progress') return this.afterErasureBegun(r.id);
+    return r;
+  }
+
+  requests(q: { status?: SubjectRequest['status']; controller?: string; subjectRef?: string; limit: number }): Promise<RequestView[]> {
+    return this.requestService.list(q);
+  }
+
+  request(id: string): Promise<RequestView | undefined> {
+    return this.requestService.get(id);
+  }
+
+  async confirmIdentity(id: string, actor: string): Promise<RequestView> {
+    const r = await this.lifecycle.run(() => this.requestService.confirmIdentity(id, actor));
+    if (r.status === 'in-progress') return this.afterErasureBegun(r.id);
+    return r;
+  }
+
+  pauseRequest(id: string, reason: PauseReason, actor: string): Promise<RequestView> {
+    return this.requestService.pause(id, reason, actor);
+  }
+
+  resumeRequest(id: string, actor: string): Promise<RequestView> {
+    return this.requestService.resume(id, actor);
+  }
+
+  extendRequest(id: string, months: 1 | 2, reason: string, actor: string): Promise<RequestView> {
+    return this.requestService.extend(id, months, reason, actor);
+  }
+
+  /** the embedded runtime runs the erasure's deletions at once; a distributed one hands the request to its erasure workflow */
+  protected async afterErasureBegun(id: string): Promise<RequestView> {
+    await this.sweep();
+    return (await this.requestService.get(id))!;
   }
 
   /** the embedded runtime disposes what a release freed at once; a distributed one leaves it to the next scheduled sweep (within a minute) */

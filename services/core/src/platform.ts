@@ -5,6 +5,8 @@
 import type { FieldError, PanFinding, PlaceHoldRequest, ReviewHoldRequest } from '@custodian/contracts';
 import type { Explanation, Hold, RecordState } from '@custodian/workflows';
 import type { HoldView, LiftOutcome } from './holds';
+import type { ReceiveInput, RequestView } from './subject-requests';
+import type { PauseReason, SubjectRequest } from '@custodian/workflows';
 import type { ApiTokens, AuditEntry, AuditVerification, Clock, DeadLetter, DeletionTask, ProcessView, RegistryStats } from './ports';
 
 export type IngestResult =
@@ -101,4 +103,13 @@ export interface Platform {
   hold(id: string): Promise<HoldView | undefined>;
   /** keeps (next review moves on) or releases; a release frees what no other hold covers */
   reviewHold(id: string, req: ReviewHoldRequest, actor: string): Promise<{ hold: HoldView; lifted: LiftOutcome | null }>;
+  /** logs a subject-rights request with its statutory clock; an erasure with identity confirmed is decided and begun at once */
+  receiveRequest(input: ReceiveInput, actor: string): Promise<RequestView>;
+  /** newest first */
+  requests(q: { status?: SubjectRequest['status']; controller?: string; subjectRef?: string; limit: number }): Promise<RequestView[]>;
+  request(id: string): Promise<RequestView | undefined>;
+  confirmIdentity(id: string, actor: string): Promise<RequestView>;
+  pauseRequest(id: string, reason: PauseReason, actor: string): Promise<RequestView>;
+  resumeRequest(id: string, actor: string): Promise<RequestView>;
+  extendRequest(id: string, months: 1 | 2, reason: string, actor: string): Promise<RequestView>;
 }

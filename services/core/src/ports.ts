@@ -221,7 +221,7 @@ export interface DeletionTasks {
 export interface HoldStore {
   /**
    * saves a hold with its audit entries in one unit. Revision 1 is a new hold (its id must be new);
-   * a higher one replaces the stored hold only if that is still at revision - 1, else HoldConflictError
+   * a higher one replaces the stored hold only if that is still at revision - 1, else RevisionConflictError
    */
   save(hold: Hold, audit: AuditInput[], atIso: string): Promise<void>;
   get(id: string): Promise<Hold | undefined>;
@@ -230,11 +230,11 @@ export interface HoldStore {
 }
 
 /** another writer changed the hold or request since it was read: read it again and decide again */
-export class HoldConflictError extends Error {}
+export class RevisionConflictError extends Error {}
 
 /** Subject-rights requests, changed only with a revision check (the same rule as holds). */
 export interface RequestStore {
-  /** revision 1 is a new request; a higher one replaces revision - 1 only, else HoldConflictError; one unit with the audit */
+  /** revision 1 is a new request; a higher one replaces revision - 1 only, else RevisionConflictError; one unit with the audit */
   save(request: SubjectRequest, audit: AuditInput[], atIso: string): Promise<void>;
   get(id: string): Promise<SubjectRequest | undefined>;
   /** newest received first */

@@ -107,7 +107,7 @@ export class DistributedPlatform extends PlatformService {
 }
 
 /** the store ports a distributed service works on: MongoStore's, or the in-memory ones in tests */
-export type DistributedStores = Pick<PlatformPorts, 'registry' | 'tasks' | 'deadLetters' | 'audit' | 'tokens' | 'holds'> & {
+export type DistributedStores = Pick<PlatformPorts, 'registry' | 'tasks' | 'deadLetters' | 'audit' | 'tokens' | 'holds' | 'requests'> & {
   vault: KeyVault;
   subjects: SubjectIndex;
   idempotency: IdempotencyKeys;
@@ -138,6 +138,8 @@ export function distributedPlatform(o: {
     deadLetters: st.deadLetters,
     audit: st.audit,
     holds: st.holds,
+    requests: st.requests,
+    vault: st.vault,
     tokens: st.tokens,
     idempotency: st.idempotency,
     connectors: o.connectors,

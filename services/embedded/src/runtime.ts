@@ -73,6 +73,8 @@ export class EmbeddedRuntime {
       subjects: new SubjectCache(store.subjects),
       registry: store.registry,
       holds: store.holds,
+      requests: store.requests,
+      vault: store.vault,
       tasks: store.tasks,
       deadLetters: store.deadLetters,
       audit: store.audit,

@@ -84,5 +84,17 @@ CREATE TABLE IF NOT EXISTS holds (
 );
 CREATE INDEX IF NOT EXISTS holds_status ON holds(status, placed_at);
 
+CREATE TABLE IF NOT EXISTS subject_requests (
+  id          TEXT PRIMARY KEY,
+  controller  TEXT NOT NULL,
+  subject_ref TEXT NOT NULL,
+  status      TEXT NOT NULL,
+  received_at TEXT NOT NULL,
+  revision    INTEGER NOT NULL,
+  request     TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS subject_requests_status ON subject_requests(status, received_at);
+CREATE INDEX IF NOT EXISTS subject_requests_subject ON subject_requests(subject_ref, received_at);
+
 CREATE TABLE IF NOT EXISTS api_tokens (token_hash TEXT PRIMARY KEY, name TEXT NOT NULL, roles TEXT NOT NULL, created_at TEXT NOT NULL);
 `;

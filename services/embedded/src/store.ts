@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import {
   ChainVerifier,
   chain,
-  HoldConflictError,
+  RevisionConflictError,
   packSealed,
   publishing,
   subscribeByPolling,
@@ -21,6 +21,7 @@ import {
   type DeletionTasks,
   type EventBus,
   type HoldStore,
+  type RequestStore,
   type KeyVault,
   type PublishStatus,
   type Registry,
@@ -28,7 +29,7 @@ import {
   type StoredEvent,
   type SubjectIndex,
 } from '@custodian/core';
-import type { Hold, RecordState } from '@custodian/workflows';
+import type { Hold, RecordState, SubjectRequest } from '@custodian/workflows';
 import { SCHEMA, SCHEMA_VERSION } from './schema';
 
 type Db = Database.Database;
@@ -107,6 +108,7 @@ export class EmbeddedStore {
   readonly deadLetters: DeadLetterStore;
   readonly tokens: ApiTokens;
   readonly holds: HoldStore;
+  readonly requests: RequestStore;
   private readonly saveRecordsSync: (records: RecordState[]) => void;
 
   constructor(readonly db: Db) {
@@ -120,6 +122,40 @@ export class EmbeddedStore {
     this.deadLetters = this.makeDeadLetters();
     this.tokens = this.makeTokens();
     this.holds = this.makeHolds();
+    this.requests = this.makeRequests();
+  }
+
+  private makeRequests(): RequestStore {
+    const db = this.db;
+    const revisionOf = db.prepare(`SELECT revision FROM subject_requests WHERE id = ?`);
+    const insert = db.prepare(`INSERT INTO subject_requests(id, controller, subject_ref, status, received_at, revision, request) VALUES (@id, @controller, @subjectRef, @status, @receivedAt, @revision, @request)`);
+    const replace = db.prepare(`UPDATE subject_requests SET status = @status, revision = @revision, request = @request WHERE id = @id AND revision = @revision - 1`);
+    const get = db.prepare(`SELECT request FROM subject_requests WHERE id = ?`);
+    const save = db.transaction((r: SubjectRequest, audit: AuditInput[], at: string) => {
+      const row = { id: r.id, controller: r.controller, subjectRef: r.subjectRef, status: r.status, receivedAt: r.receivedAt, revision: r.revision, request: JSON.stringify(r) };
+      const stored = revisionOf.get(r.id) as { revision: number } | undefined;
+      if (r.revision === 1 ? stored !== undefined : replace.run(row).changes !== 1) {
+        throw new RevisionConflictError(`request ${r.id} is at revision ${stored?.revision ?? 'none'}, not ${r.revision - 1}`);
+      }
+      if (r.revision === 1) insert.run(row);
+      this.audit.appendSync(audit, at);
+    });
+    return {
+      save: async (r, audit, at) => save(r, audit, at),
+      get: async (id) => {
+        const row = get.get(id) as { request: string } | undefined;
+        return row && (JSON.parse(row.request) as SubjectRequest);
+      },
+      list: async (q) => {
+        const where: string[] = [];
+        const args: unknown[] = [];
+        if (q.status) (where.push('status = ?'), args.push(q.status));
+        if (q.controller) (where.push('controller = ?'), args.push(q.controller));
+        if (q.subjectRef) (where.push('subject_ref = ?'), args.push(q.subjectRef));
+        const rows = db.prepare(`SELECT request FROM subject_requests ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY received_at DESC, id DESC LIMIT ?`).all(...args, q.limit) as Array<{ request: string }>;
+        return rows.map((r) => JSON.parse(r.request) as SubjectRequest);
+      },
+    };
   }
 
   private makeHolds(): HoldStore {
@@ -132,7 +168,7 @@ export class EmbeddedStore {
       const row = { id: h.id, controller: h.controller, status: h.status, placedAt: h.placedAt, revision: h.revision, hold: JSON.stringify(h) };
       const stored = revisionOf.get(h.id) as { revision: number } | undefined;
       if (h.revision === 1 ? stored !== undefined : replace.run(row).changes !== 1) {
-        throw new HoldConflictError(`hold ${h.id} is at revision ${stored?.revision ?? 'none'}, not ${h.revision - 1}`);
+        throw new RevisionConflictError(`hold ${h.id} is at revision ${stored?.revision ?? 'none'}, not ${h.revision - 1}`);
       }
       if (h.revision === 1) insert.run(row);
       this.audit.appendSync(audit, at);

@@ -127,6 +127,11 @@ const QUERIES: Array<{ collection: string; query: string; equality: string[]; th
   { collection: NAMES.holds, query: 'HoldStore.list ({ status })', equality: ['status'], then: ['placedAt', '_id'] },
   { collection: NAMES.holds, query: 'HoldStore.list ({ controller, status })', equality: ['controller', 'status'], then: ['placedAt', '_id'] },
   { collection: NAMES.holds, query: 'HoldStore.list (all)', equality: [], then: ['placedAt', '_id'] },
+  { collection: NAMES.requests, query: 'RequestStore.list ({ status })', equality: ['status'], then: ['receivedAt', '_id'] },
+  { collection: NAMES.requests, query: 'RequestStore.list ({ controller, status })', equality: ['controller', 'status'], then: ['receivedAt', '_id'] },
+  { collection: NAMES.requests, query: 'RequestStore.list ({ subjectRef })', equality: ['subjectRef'], then: ['receivedAt', '_id'] },
+  { collection: NAMES.requests, query: 'RequestStore.list (all)', equality: [], then: ['receivedAt', '_id'] },
+  { collection: NAMES.blindIndex, query: 'SubjectIndex.forget', equality: ['subjectRef'], then: [] },
 ];
 
 describe('indexes', () => {

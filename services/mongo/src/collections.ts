@@ -32,6 +32,7 @@ export const NAMES = {
   tokens: 'api_tokens',
   eventIds: 'event_ids',
   holds: 'holds',
+  requests: 'subject_requests',
   meta: 'meta',
 } as const;
 
@@ -191,6 +192,26 @@ export const COLLECTIONS: CollectionSpec[] = [
       { key: { status: 1, placedAt: -1, _id: -1 }, name: 'status_placed' },
       { key: { controller: 1, status: 1, placedAt: -1, _id: -1 }, name: 'controller_status_placed' },
       { key: { placedAt: -1, _id: -1 }, name: 'placed' },
+    ],
+  },
+  {
+    name: NAMES.requests,
+    validator: schema(['_id', 'controller', 'subjectRef', 'kind', 'status', 'receivedAt', 'clock', 'revision'], {
+      _id: str,
+      controller: str,
+      subjectRef: str,
+      kind: str,
+      status: { enum: ['awaiting-identity', 'open', 'in-progress', 'completed', 'withdrawn'] },
+      receivedAt: iso,
+      clock: { bsonType: 'object', required: ['receivedOn'] },
+      revision: num,
+    }),
+    indexes: [
+      // list(): the DPO's open requests and each council's, newest first; a subject's requests
+      { key: { status: 1, receivedAt: -1, _id: -1 }, name: 'status_received' },
+      { key: { controller: 1, status: 1, receivedAt: -1, _id: -1 }, name: 'controller_status_received' },
+      { key: { subjectRef: 1, receivedAt: -1, _id: -1 }, name: 'subject_received' },
+      { key: { receivedAt: -1, _id: -1 }, name: 'received' },
     ],
   },
   {

@@ -1,4 +1,4 @@
-import { HoldConflictError, type AuditInput, type HoldStore } from '@custodian/core';
+import { RevisionConflictError, type AuditInput, type HoldStore } from '@custodian/core';
 import type { Hold } from '@custodian/workflows';
 import { MongoServerError, type Collection, type Db, type Filter, type MongoClient } from 'mongodb';
 import type { MongoAudit } from './audit';
@@ -32,12 +32,12 @@ export class MongoHoldStore implements HoldStore {
     await inTransaction(this.client, async (session) => {
       if (hold.revision === 1) {
         await this.holds.insertOne(toDoc(hold), { session }).catch((err: unknown) => {
-          if (err instanceof MongoServerError && err.code === 11000) throw new HoldConflictError(`hold ${hold.id} exists already`);
+          if (err instanceof MongoServerError && err.code === 11000) throw new RevisionConflictError(`hold ${hold.id} exists already`);
           throw err;
         });
       } else {
         const r = await this.holds.replaceOne({ _id: hold.id, revision: hold.revision - 1 }, toDoc(hold), { session });
-        if (r.matchedCount !== 1) throw new HoldConflictError(`hold ${hold.id} is not at revision ${hold.revision - 1} any more`);
+        if (r.matchedCount !== 1) throw new RevisionConflictError(`hold ${hold.id} is not at revision ${hold.revision - 1} any more`);
       }
       await this.audit.appendIn(session, audit, atIso);
     });

@@ -11,3 +11,4 @@ export * from './dead-letters';
 export * from './tokens';
 export * from './idempotency';
 export * from './holds';
+export * from './requests';

@@ -10,6 +10,7 @@ import { MongoDeletionTasks } from './tasks';
 import { MongoApiTokens } from './tokens';
 import { MongoIdempotencyKeys } from './idempotency';
 import { MongoHoldStore } from './holds';
+import { MongoRequestStore } from './requests';
 
 export type MongoStoreOptions = { dbName: string } & ({ url: string; clientOptions?: MongoClientOptions } | { client: MongoClient });
 
@@ -31,6 +32,7 @@ export class MongoStore {
   readonly tokens: MongoApiTokens;
   readonly idempotency: MongoIdempotencyKeys;
   readonly holds: MongoHoldStore;
+  readonly requests: MongoRequestStore;
 
   private constructor(
     readonly client: MongoClient,
@@ -48,6 +50,7 @@ export class MongoStore {
     this.tokens = tracedAdapter(new MongoApiTokens(db), 'mongodb', 'tokens');
     this.idempotency = tracedAdapter(new MongoIdempotencyKeys(db), 'mongodb', 'idempotency');
     this.holds = tracedAdapter(new MongoHoldStore(client, db, audit), 'mongodb', 'holds');
+    this.requests = tracedAdapter(new MongoRequestStore(client, db, audit), 'mongodb', 'requests');
   }
 
   /** connects (unless given a client), refuses a server without transactions, and sets up collections */

@@ -1,4 +1,4 @@
-import { HoldConflictError } from '@custodian/core';
+import { RevisionConflictError } from '@custodian/core';
 import { newHold, reviewHold, type Hold } from '@custodian/workflows';
 import { freshPorts, record, rejection, UNSTORABLE, type PortsFactory } from './ports-under-test';
 
@@ -23,12 +23,12 @@ export function holdStoreConformance(adapter: string, open: PortsFactory) {
       const { holds, audit } = ports();
       const h = hold('hold_a');
       await holds.save(h, [], AT);
-      expect(await rejection(holds.save(hold('hold_a', { reason: 'legal-claim' }), [], AT))).toBeInstanceOf(HoldConflictError);
+      expect(await rejection(holds.save(hold('hold_a', { reason: 'legal-claim' }), [], AT))).toBeInstanceOf(RevisionConflictError);
       const kept = reviewHold(h, { decision: 'keep', note: 'still needed' }, 'dpo', '2026-03-20T09:00:00.000Z');
       await holds.save(kept, [{ actor: 'dpo', action: 'hold.reviewed', target: { kind: 'hold', id: h.id }, reason: 'kept' }], AT);
       // a second reviewer who read revision 1 loses, and their audit entry is not written either
       const stale = reviewHold(h, { decision: 'release', note: 'done' }, 'other-dpo', '2026-03-21T09:00:00.000Z');
-      expect(await rejection(holds.save(stale, [{ actor: 'other-dpo', action: 'hold.released', target: { kind: 'hold', id: h.id }, reason: 'released' }], AT))).toBeInstanceOf(HoldConflictError);
+      expect(await rejection(holds.save(stale, [{ actor: 'other-dpo', action: 'hold.released', target: { kind: 'hold', id: h.id }, reason: 'released' }], AT))).toBeInstanceOf(RevisionConflictError);
       expect(await holds.get('hold_a')).toStrictEqual(kept);
       expect((await audit.list({ limit: 10 })).map((e) => e.action)).toEqual(['hold.reviewed']);
     });

@@ -8,6 +8,7 @@ import { deletionTasksConformance } from './tasks';
 import { apiTokensConformance } from './tokens';
 import { idempotencyKeysConformance } from './idempotency';
 import { holdStoreConformance } from './holds';
+import { requestStoreConformance } from './requests';
 
 export type { AuditTamper, PortsFactory, PortsUnderTest } from './ports-under-test';
 
@@ -21,5 +22,6 @@ export function storePortsConformance(adapter: string, open: PortsFactory, opts:
   deadLetterConformance(adapter, open);
   apiTokensConformance(adapter, open);
   holdStoreConformance(adapter, open);
+  requestStoreConformance(adapter, open);
   if (opts.idempotency) idempotencyKeysConformance(adapter, open);
 }

@@ -36,8 +36,36 @@ import {
   type ProcessView,
   type HoldView,
   type LiftOutcome,
+  type ReceiveInput,
+  type RequestView,
 } from '@custodian/core';
-import { addDuration, applyEvent, decideDisposal, disposedRecord, explainRecord, newHold, reviewHold, reviewState, type Hold, type PolicyRef, type RecordState } from '@custodian/workflows';
+import {
+  addDuration,
+  applyEvent,
+  confirmIdentity,
+  decideDisposal,
+  decideErasure,
+  disposedRecord,
+  erasureCertificate,
+  erasureCompleted,
+  erasureDecided,
+  explainRecord,
+  extendClock,
+  londonDate,
+  newHold,
+  pauseClock,
+  readRequest,
+  receiveRequest,
+  resumeClock,
+  reviewHold,
+  reviewState,
+  withClock,
+  type Hold,
+  type PauseReason,
+  type PolicyRef,
+  type RecordState,
+  type SubjectRequest,
+} from '@custodian/workflows';
 
 export class FakeClock implements Clock {
   private t: Date;
@@ -97,6 +125,7 @@ export class FakePlatform implements Platform {
   private offset = 0;
   private letterSeq = 0;
   private readonly holdMap = new Map<string, Hold>();
+  private readonly requestMap = new Map<string, SubjectRequest>();
 
   constructor(opts: { simulatedClock?: boolean } = {}) {
     this.clock = new FakeClock(opts.simulatedClock ?? false);
@@ -323,6 +352,79 @@ export class FakePlatform implements Platform {
     this.holdMap.set(id, next);
     this.appendAudit([{ actor, action: req.decision === 'release' ? 'hold.released' : 'hold.reviewed', target: { kind: 'hold', id }, reason: req.decision }]);
     return { hold: this.holdView(next), lifted: next.status === 'released' ? { recordsUnheld: 0, tasksResumed: 0 } : null };
+  }
+
+  private requestView(r: SubjectRequest): RequestView {
+    return { ...r, reading: readRequest(r, this.nowIso()) };
+  }
+
+  private loadRequest(id: string): SubjectRequest {
+    const r = this.requestMap.get(id);
+    if (!r) throw new NotFoundError(`no request ${id}`);
+    return r;
+  }
+
+  /** the fake knows subjects only by reference; an erasure is decided and, having no stores, completed at once */
+  async receiveRequest(input: ReceiveInput, actor: string): Promise<RequestView> {
+    if (input.controller !== 'fake-pack') throw new UnsupportedRequestError(`no policy pack for council "${input.controller}"`);
+    if (!input.subjectRef) throw new NotFoundError(`${input.controller} holds no records for the identifiers given`);
+    const r = receiveRequest({ id: `req_${this.requestMap.size + 1}`, controller: input.controller, subjectRef: input.subjectRef, kind: input.kind, receivedAt: input.receivedAt ?? this.nowIso(), identityVerified: input.identityVerified }, actor);
+    this.requestMap.set(r.id, r);
+    this.appendAudit([{ actor, action: 'request.received', target: { kind: 'subject', id: r.subjectRef }, reason: r.kind }]);
+    return this.requestView(this.advanceRequest(r, actor));
+  }
+
+  private advanceRequest(r: SubjectRequest, actor: string): SubjectRequest {
+    if (r.kind !== 'erasure' || r.status !== 'open') return r;
+    const now = this.nowIso();
+    const mine = [...this.records.values()].filter((x) => x.subjectRef === r.subjectRef);
+    let next = erasureDecided(r, mine.map((x) => decideErasure(x, now, [...this.holdMap.values()])), actor, now);
+    if (next.status === 'in-progress') {
+      for (const d of next.decisions) if (d.decision === 'erase') this.records.set(d.recordId, disposedRecord(this.records.get(d.recordId)!, [], now));
+      next = erasureCompleted(next, erasureCertificate(next, this.records, [], null, now), actor, now);
+    }
+    this.requestMap.set(next.id, next);
+    return next;
+  }
+
+  async requests(q: { status?: SubjectRequest['status']; controller?: string; subjectRef?: string; limit: number }): Promise<RequestView[]> {
+    return [...this.requestMap.values()]
+      .filter((r) => (!q.status || r.status === q.status) && (!q.controller || r.controller === q.controller) && (!q.subjectRef || r.subjectRef === q.subjectRef))
+      .reverse()
+      .slice(0, q.limit)
+      .map((r) => this.requestView(r));
+  }
+
+  async request(id: string): Promise<RequestView | undefined> {
+    const r = this.requestMap.get(id);
+    return r && this.requestView(r);
+  }
+
+  async confirmIdentity(id: string, actor: string): Promise<RequestView> {
+    const r = confirmIdentity(this.loadRequest(id), actor, this.nowIso());
+    this.requestMap.set(id, r);
+    return this.requestView(this.advanceRequest(r, actor));
+  }
+
+  async pauseRequest(id: string, reason: PauseReason, actor: string): Promise<RequestView> {
+    const r0 = this.loadRequest(id);
+    const r = withClock(r0, pauseClock(r0.clock, reason, londonDate(this.nowIso())), actor, this.nowIso(), 'clock-paused', reason);
+    this.requestMap.set(id, r);
+    return this.requestView(r);
+  }
+
+  async resumeRequest(id: string, actor: string): Promise<RequestView> {
+    const r0 = this.loadRequest(id);
+    const r = withClock(r0, resumeClock(r0.clock, londonDate(this.nowIso())), actor, this.nowIso(), 'clock-resumed', 'resumed');
+    this.requestMap.set(id, r);
+    return this.requestView(r);
+  }
+
+  async extendRequest(id: string, months: 1 | 2, reason: string, actor: string): Promise<RequestView> {
+    const r0 = this.loadRequest(id);
+    const r = withClock(r0, extendClock(r0.clock, months, reason, londonDate(this.nowIso())), actor, this.nowIso(), 'extended', reason);
+    this.requestMap.set(id, r);
+    return this.requestView(r);
   }
 
   async overview(): Promise<Overview> {

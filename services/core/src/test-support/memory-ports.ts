@@ -6,7 +6,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { DataLocation } from '@custodian/contracts';
-import type { Hold, RecordState, RetryPolicy } from '@custodian/workflows';
+import type { Hold, RecordState, RetryPolicy, SubjectRequest } from '@custodian/workflows';
 import { ChainVerifier, chain } from '../audit-chain';
 import { subscribeByPolling } from '../polling-subscription';
 import { SimulatedClock } from '../clocks';
@@ -30,6 +30,7 @@ import type {
   DeletionTasks,
   EventBus,
   HoldStore,
+  RequestStore,
   IdempotencyKeys,
   KeyVault,
   PublishStatus,
@@ -40,7 +41,7 @@ import type {
   StoredEvent,
   SubjectIndex,
 } from '../ports';
-import { HoldConflictError } from '../ports';
+import { RevisionConflictError } from '../ports';
 
 const copy = <T>(v: T): T => (v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T));
 
@@ -320,7 +321,7 @@ export class MemoryHoldStore implements HoldStore {
   async save(hold: Hold, audit: AuditInput[], atIso: string): Promise<void> {
     const stored = this.holds.get(hold.id);
     if (hold.revision === 1 ? stored !== undefined : stored?.revision !== hold.revision - 1) {
-      throw new HoldConflictError(`hold ${hold.id} is at revision ${stored?.revision ?? 'none'}, not ${hold.revision - 1}`);
+      throw new RevisionConflictError(`hold ${hold.id} is at revision ${stored?.revision ?? 'none'}, not ${hold.revision - 1}`);
     }
     await this.audit.append(audit, atIso);
     this.holds.set(hold.id, copy(hold));
@@ -333,6 +334,30 @@ export class MemoryHoldStore implements HoldStore {
       [...this.holds.values()]
         .filter((h) => (!q.status || h.status === q.status) && (!q.controller || h.controller === q.controller))
         .sort((a, b) => (a.placedAt === b.placedAt ? (a.id < b.id ? 1 : -1) : a.placedAt < b.placedAt ? 1 : -1))
+        .slice(0, q.limit),
+    );
+  }
+}
+
+export class MemoryRequestStore implements RequestStore {
+  readonly requests = new Map<string, SubjectRequest>();
+  constructor(private readonly audit: MemoryAuditLog) {}
+  async save(r: SubjectRequest, audit: AuditInput[], atIso: string): Promise<void> {
+    const stored = this.requests.get(r.id);
+    if (r.revision === 1 ? stored !== undefined : stored?.revision !== r.revision - 1) {
+      throw new RevisionConflictError(`request ${r.id} is at revision ${stored?.revision ?? 'none'}, not ${r.revision - 1}`);
+    }
+    await this.audit.append(audit, atIso);
+    this.requests.set(r.id, copy(r));
+  }
+  async get(id: string): Promise<SubjectRequest | undefined> {
+    return copy(this.requests.get(id));
+  }
+  async list(q: { status?: SubjectRequest['status']; controller?: string; subjectRef?: string; limit: number }): Promise<SubjectRequest[]> {
+    return copy(
+      [...this.requests.values()]
+        .filter((r) => (!q.status || r.status === q.status) && (!q.controller || r.controller === q.controller) && (!q.subjectRef || r.subjectRef === q.subjectRef))
+        .sort((a, b) => (a.receivedAt === b.receivedAt ? (a.id < b.id ? 1 : -1) : a.receivedAt < b.receivedAt ? 1 : -1))
         .slice(0, q.limit),
     );
   }
@@ -406,8 +431,10 @@ export class MemoryPorts {
   readonly tokens = new MemoryApiTokens();
   readonly idempotency = new MemoryIdempotencyKeys();
   readonly holds: MemoryHoldStore;
+  readonly requests: MemoryRequestStore;
   constructor() {
     this.holds = new MemoryHoldStore(this.audit);
+    this.requests = new MemoryRequestStore(this.audit);
     this.registry = new MemoryRegistry(this.audit, () => [...this.tasks.tasks.values()]);
     this.tasks = new MemoryDeletionTasks(this.registry, this.audit);
   }
@@ -422,6 +449,7 @@ export class MemoryPorts {
       deletionTasks: [...this.tasks.tasks.values()],
       deadLetters: this.deadLetters.entries,
       holds: [...this.holds.holds.values()],
+      requests: [...this.requests.requests.values()],
       audit: this.audit.entries,
       apiTokens: [...this.tokens.byHash.entries()],
     };
@@ -486,6 +514,8 @@ export function testPlatform(opts: { clock?: Clock; connectors?: ConnectorDirect
     connectors,
     tokens: ports.tokens,
     holds: ports.holds,
+    requests: ports.requests,
+    vault: ports.vault,
   });
   return { ports, clock, master, sealer, book, connectors, platform };
 }

@@ -1,0 +1,211 @@
+import type { SubjectIdentifier } from '@custodian/contracts';
+import {
+  confirmIdentity,
+  decideErasure,
+  erasureCertificate,
+  erasureCompleted,
+  erasureDecided,
+  erasureProgress,
+  extendClock,
+  linkingKeys,
+  londonDate,
+  pauseClock,
+  planDeletions,
+  readRequest,
+  receiveRequest,
+  resumeClock,
+  withClock,
+  type ErasureCertificate,
+  type PauseReason,
+  type RecordState,
+  type RequestReading,
+  type Right,
+  type SubjectRequest,
+} from '@custodian/workflows';
+import type { MasterKey, Sealer } from './crypto';
+import { taskId } from './disposal';
+import { openHolds } from './holds';
+import { newId } from './ingest';
+import { NotFoundError, UnsupportedRequestError } from './platform';
+import type { AuditInput, Clock, DeletionTask, DeletionTasks, HoldStore, KeyVault, Registry, RequestStore, SubjectIndex } from './ports';
+import type { PolicyBook } from './policy-packs';
+
+export interface RequestView extends SubjectRequest {
+  reading: RequestReading;
+}
+
+export interface ReceiveInput {
+  controller: string;
+  kind: Right;
+  /** the person, as the council knows them: matched through the blind index, never stored */
+  identifiers?: SubjectIdentifier[];
+  /** or the pseudonymous reference, when the DPO already has it */
+  subjectRef?: string;
+  receivedAt?: string;
+  identityVerified: boolean;
+}
+
+export interface RequestDeps {
+  clock: Clock;
+  book: PolicyBook;
+  master: MasterKey;
+  sealer: Sealer;
+  subjects: SubjectIndex;
+  registry: Registry;
+  tasks: DeletionTasks;
+  holds: HoldStore;
+  requests: RequestStore;
+  vault: Pick<KeyVault, 'destroy'>;
+}
+
+/** a subject has at most this many records for one request to consider (a council's busiest callers have hundreds) */
+const MAX_RECORDS = 10_000;
+
+/**
+ * Subject-rights requests over the ports: logging them with their statutory clock, the clock's
+ * pauses and extension, and erasure end to end — decided per record by the brain, carried out by
+ * the same deletion tasks and connectors as disposal, finished with a certificate and, when nothing
+ * of the subject is left, the destruction of its data key.
+ */
+export class RequestService {
+  constructor(private readonly d: RequestDeps) {}
+
+  private now() {
+    return this.d.clock.now().toISOString();
+  }
+
+  view(r: SubjectRequest): RequestView {
+    return { ...r, reading: readRequest(r, this.now()) };
+  }
+
+  private async load(id: string): Promise<SubjectRequest> {
+    const r = await this.d.requests.get(id);
+    if (!r) throw new NotFoundError(`no request ${id}`);
+    return r;
+  }
+
+  private audit(r: SubjectRequest, actor: string, action: string, reason: string, details: Record<string, unknown> = {}): AuditInput {
+    return { actor, action, target: { kind: 'subject', id: r.subjectRef }, reason, details: { requestId: r.id, kind: r.kind, controller: r.controller, ...details } };
+  }
+
+  async resolveSubject(controller: string, identifiers: SubjectIdentifier[]): Promise<string | null> {
+    const hashes = linkingKeys(identifiers).map((k) => this.d.master.blindIndex(controller, k));
+    return hashes.length ? this.d.subjects.find(controller, hashes) : null;
+  }
+
+  async receive(input: ReceiveInput, actor: string): Promise<RequestView> {
+    if (!this.d.book.packs.some((p) => p.pack.id === input.controller)) throw new UnsupportedRequestError(`no policy pack for council "${input.controller}"`);
+    const subjectRef = input.subjectRef ?? (input.identifiers ? await this.resolveSubject(input.controller, input.identifiers) : null);
+    if (!subjectRef) throw new NotFoundError(`${input.controller} holds no records for the identifiers given: answer the person that nothing is held (no request is logged here)`);
+    const now = this.now();
+    const r = receiveRequest({ id: newId('req'), controller: input.controller, subjectRef, kind: input.kind, receivedAt: input.receivedAt ?? now, identityVerified: input.identityVerified }, actor);
+    await this.d.requests.save(r, [this.audit(r, actor, 'request.received', `${input.kind} request received${input.identityVerified ? '' : '; waiting for proof of identity (clock paused)'}`, { dueOn: readRequest(r, now).clock?.dueOn })], now);
+    return this.view(r.status === 'open' ? await this.advance(r, actor) : r);
+  }
+
+  async get(id: string): Promise<RequestView | undefined> {
+    const r = await this.d.requests.get(id);
+    return r && this.view(r);
+  }
+
+  async list(q: { status?: SubjectRequest['status']; controller?: string; subjectRef?: string; limit: number }): Promise<RequestView[]> {
+    return (await this.d.requests.list(q)).map((r) => this.view(r));
+  }
+
+  async confirmIdentity(id: string, actor: string): Promise<RequestView> {
+    const r = confirmIdentity(await this.load(id), actor, this.now());
+    await this.d.requests.save(r, [this.audit(r, actor, 'request.identity-confirmed', 'identity confirmed: the clock runs again')], this.now());
+    return this.view(await this.advance(r, actor));
+  }
+
+  async pause(id: string, reason: PauseReason, actor: string): Promise<RequestView> {
+    const r0 = await this.load(id);
+    const r = withClock(r0, pauseClock(r0.clock, reason, londonDate(this.now())), actor, this.now(), 'clock-paused', `waiting for ${reason}`);
+    await this.d.requests.save(r, [this.audit(r, actor, 'request.clock-paused', `clock paused while waiting for ${reason}`)], this.now());
+    return this.view(r);
+  }
+
+  async resume(id: string, actor: string): Promise<RequestView> {
+    const r0 = await this.load(id);
+    const r = withClock(r0, resumeClock(r0.clock, londonDate(this.now())), actor, this.now(), 'clock-resumed', 'the answer came: clock running again');
+    await this.d.requests.save(r, [this.audit(r, actor, 'request.clock-resumed', 'clock running again')], this.now());
+    return this.view(r);
+  }
+
+  async extend(id: string, months: 1 | 2, reason: string, actor: string): Promise<RequestView> {
+    const r0 = await this.load(id);
+    const r = withClock(r0, extendClock(r0.clock, months, reason, londonDate(this.now())), actor, this.now(), 'extended', `extended by ${months} month(s): ${reason}`);
+    await this.d.requests.save(r, [this.audit(r, actor, 'request.extended', `deadline extended by ${months} month(s); the person is told why`, { dueOn: readRequest(r, this.now()).clock?.dueOn })], this.now());
+    return this.view(r);
+  }
+
+  /** what an open request does next on its own: an erasure is decided and begun */
+  private async advance(r: SubjectRequest, actor: string): Promise<SubjectRequest> {
+    if (r.kind === 'erasure' && r.status === 'open') return this.beginErasure(r, actor);
+    return r;
+  }
+
+  /**
+   * Decides every record of the subject and starts deleting the granted ones: the records become
+   * `disposing` (cause: this request) with one task per store, which the deletion runner carries out.
+   */
+  private async beginErasure(r0: SubjectRequest, actor: string): Promise<SubjectRequest> {
+    const now = this.now();
+    const [records, holds] = await Promise.all([this.d.registry.bySubject(r0.subjectRef, MAX_RECORDS), openHolds(this.d.holds)]);
+    const decisions = records.filter((x) => x.controller === r0.controller).map((x) => decideErasure(x, now, holds));
+    const r = erasureDecided(r0, decisions, actor, now);
+    const erase = new Map(records.map((x) => [x.id, x]));
+    const disposing: RecordState[] = [];
+    const tasks: DeletionTask[] = [];
+    const audit: AuditInput[] = [this.audit(r, actor, 'erasure.decided', r.outcome!, { decisions: decisions.map((x) => ({ recordId: x.recordId, decision: x.decision, article: x.article })) })];
+    for (const dec of decisions) {
+      if (dec.decision !== 'erase') continue;
+      const rec = erase.get(dec.recordId)!;
+      disposing.push({ ...rec, status: 'disposing', disposal: { startedAt: now, completedAt: null, receipts: [], cause: { kind: 'erasure', requestId: r.id, article: dec.article } } });
+      for (const s of planDeletions(rec)) {
+        tasks.push({ taskId: taskId(rec.id, s.store, s.locator), recordId: rec.id, controller: rec.controller, store: s.store, locator: s.locator, status: 'pending', attempts: 0, nextAttemptAt: now, lastError: null, receipt: null });
+      }
+      audit.push({ actor, action: 'erasure.started', target: { kind: 'record', id: rec.id }, reason: dec.reason, policyVersion: rec.policyVersion, details: { requestId: r.id, stores: planDeletions(rec).map((s) => s.store) } });
+    }
+    // the request first: if the tasks then fail to start, progress() finds the request in progress and nothing half-begun
+    await this.d.requests.save(r, [], now);
+    if (disposing.length) await this.d.tasks.begin(disposing, tasks, audit, now);
+    else await this.d.registry.save([], audit, now);
+    return r;
+  }
+
+  /**
+   * Finishes erasures whose records are all disposed: the certificate, and the data key destroyed
+   * when nothing of the subject is left. Called after every round of deletions; idempotent.
+   */
+  async progress(actor = 'erasure'): Promise<string[]> {
+    const finished: string[] = [];
+    for (const r of await this.d.requests.list({ status: 'in-progress', limit: 1_000 })) {
+      if (r.kind !== 'erasure') continue;
+      const ids = r.decisions.filter((x) => x.decision === 'erase').map((x) => x.recordId);
+      const records = await this.d.registry.get(ids);
+      if (erasureProgress(r, records).waiting.length) continue;
+      finished.push(await this.finish(r, records, actor));
+    }
+    return finished;
+  }
+
+  private async finish(r: SubjectRequest, records: Map<string, RecordState>, actor: string): Promise<string> {
+    const now = this.now();
+    const left = (await this.d.registry.bySubject(r.subjectRef, MAX_RECORDS)).filter((x) => x.status !== 'disposed');
+    let keyDestroyedAt: string | null = null;
+    if (!left.length) {
+      // nothing of the subject is left: every copy sealed under its key (log, topics, backups) becomes unreadable
+      const kid = `subj:${r.subjectRef}`;
+      await this.d.vault.destroy(kid);
+      this.d.sealer.forget(kid);
+      await this.d.subjects.forget(r.subjectRef);
+      keyDestroyedAt = now;
+    }
+    const failures: ErasureCertificate['failures'] = [];
+    const cert = erasureCertificate(r, records, failures, keyDestroyedAt, now);
+    const done = erasureCompleted(r, cert, actor, now);
+    await this.d.requests.save(done, [this.audit(done, actor, 'erasure.completed', cert.summary, { stores: [...new Set(cert.stores.map((s) => s.store))], keyDestroyed: keyDestroyedAt !== null })], now);
+    return r.id;
+  }
+}
