@@ -3,7 +3,7 @@
  * goes to the log: bodies carry personal data and the query may carry a token.
  */
 import { ClockNotSimulatedError, RevisionConflictError, NotFoundError, NotServedHereError, UnsupportedRequestError } from '@custodian/core';
-import { HoldStateError } from '@custodian/workflows';
+import { ClockRuleError, HoldStateError, RequestStateError } from '@custodian/workflows';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 
@@ -50,6 +50,7 @@ export function errorHandler(err: FastifyError, request: FastifyRequest, reply: 
   if (err instanceof UnsupportedRequestError) return reply.code(400).send({ error: 'unsupported-request', message: err.message });
   if (err instanceof RevisionConflictError) return reply.code(409).send({ error: 'conflict', message: `${err.message}: someone else changed the hold; read it again` });
   if (err instanceof HoldStateError) return reply.code(409).send({ error: 'hold-closed', message: err.message });
+  if (err instanceof RequestStateError || err instanceof ClockRuleError) return reply.code(409).send({ error: 'request-state', message: err.message });
   if (err instanceof NotServedHereError) return reply.code(503).send({ error: 'not-served-here', message: err.message });
 
   const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;

@@ -253,3 +253,42 @@ describe('errors that are not the client’s', () => {
     expect(res.json()).toEqual({ error: 'internal', message: 'internal error; the server log has the details' });
   });
 });
+
+describe('subject-rights requests', () => {
+  beforeEach(() => setUp(true));
+
+  it('logs a request waiting for identity with its clock paused, confirms it, and lists it', async () => {
+    const post = await app.inject({
+      method: 'POST',
+      url: '/v1/requests',
+      headers: as(tokens.dpo),
+      payload: { controller: 'fake-pack', kind: 'access', subjectRef: 'subj_abcdefgh1234', identityVerified: false, receivedAt: '2026-01-02T10:00:00Z' },
+    });
+    expect(post.statusCode).toBe(201);
+    const r = post.json();
+    expect(r).toMatchObject({ status: 'awaiting-identity', clock: { receivedOn: '2026-01-02', pauses: [{ reason: 'identity', from: '2026-01-02', to: null }] }, reading: { clock: { state: 'paused' } } });
+    const ok = await app.inject({ method: 'POST', url: `/v1/requests/${r.id}/identity-confirmed`, headers: as(tokens.dpo) });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().status).toBe('open');
+    const again = await app.inject({ method: 'POST', url: `/v1/requests/${r.id}/identity-confirmed`, headers: as(tokens.dpo) });
+    expect(again.statusCode).toBe(409);
+    expect(again.json()).toMatchObject({ error: 'request-state', message: expect.stringMatching(/not waiting for identity/) });
+    const list = await app.inject({ method: 'GET', url: '/v1/requests?status=open', headers: as(tokens.auditor) });
+    expect(list.json().requests.map((x: { id: string }) => x.id)).toEqual([r.id]);
+  });
+
+  it('refuses an extension after the first month with the date it had to be by', async () => {
+    const r = (await app.inject({ method: 'POST', url: '/v1/requests', headers: as(tokens.dpo), payload: { controller: 'fake-pack', kind: 'erasure', subjectRef: 'subj_abcdefgh1234', identityVerified: true, receivedAt: '2025-11-03T10:00:00Z' } })).json();
+    const res = await app.inject({ method: 'POST', url: `/v1/requests/${r.id}/extend`, headers: as(tokens.dpo), payload: { months: 2, reason: 'complex' } });
+    expect(res.statusCode).toBe(409);
+    expect(res.json().message).toMatch(/within the first month \(by 2025-12-03\)/);
+  });
+
+  it('wants exactly one of identifiers or subjectRef, and the dpo role to log one', async () => {
+    const both = await app.inject({ method: 'POST', url: '/v1/requests', headers: as(tokens.dpo), payload: { controller: 'fake-pack', kind: 'erasure', identityVerified: true } });
+    expect(both.statusCode).toBe(400);
+    expect(both.json().message).toMatch(/exactly one of identifiers or subjectRef/);
+    const op = await app.inject({ method: 'POST', url: '/v1/requests', headers: as(tokens.operator), payload: { controller: 'fake-pack', kind: 'erasure', subjectRef: 'subj_abcdefgh1234', identityVerified: true } });
+    expect(op.statusCode).toBe(403);
+  });
+});

@@ -7,8 +7,9 @@
  * checks at the bottom turn any drift between the two into a compile error, so a field added to
  * RecordState cannot silently vanish from the API (or a field removed make every response a 500).
  */
-import { DataCategory, EventEnvelope, HoldReason, HoldScope, IsoDuration, LawfulBasis, PlaceHoldRequest, RETENTION_TRIGGERS, ReviewHoldRequest } from '@custodian/contracts';
-import type { AuditEntry, AuditVerification, DeadLetterView, DeletionTask, HoldView, IngestResult, LiftOutcome, RecordView, ReplayReport, SweepReport } from '@custodian/core';
+import { CouncilId, DataCategory, EventEnvelope, HoldReason, HoldScope, IsoDuration, LawfulBasis, PlaceHoldRequest, RETENTION_TRIGGERS, ReviewHoldRequest, SubjectIdentifier } from '@custodian/contracts';
+import type { AuditEntry, AuditVerification, DeadLetterView, DeletionTask, HoldView, IngestResult, LiftOutcome, RecordView, ReplayReport, RequestView, SweepReport } from '@custodian/core';
+import { RIGHTS } from '@custodian/workflows';
 import type { Explanation, RecordState } from '@custodian/workflows';
 import { z } from 'zod';
 
@@ -373,6 +374,77 @@ export const ReviewHoldResponse = z.object({
   lifted: described(LiftOutcomeSchema.nullable(), 'after a release: records no other hold covers (disposed at the next sweep) and deletions resumed'),
 });
 
+// ---------------------------------------------------------------- subject-rights requests
+
+export const ReceiveRequestBody = component(
+  'ReceiveRequest',
+  z
+    .strictObject({
+      controller: CouncilId,
+      kind: z.enum(RIGHTS),
+      identifiers: described(z.array(SubjectIdentifier).min(1).max(12).optional(), 'the person as the council knows them; matched through the blind index and never stored'),
+      subjectRef: described(z.string().regex(/^subj_[A-Za-z0-9_-]{8,64}$/).optional(), 'or the pseudonymous subject reference'),
+      receivedAt: described(z.iso.datetime({ offset: true }).optional(), 'when the council received it (default now): the clock counts from that day'),
+      identityVerified: described(z.boolean(), 'false: the clock stands still until the identity is confirmed'),
+    })
+    .refine((b) => (b.identifiers === undefined) !== (b.subjectRef === undefined), { message: 'give exactly one of identifiers or subjectRef', path: ['identifiers'] }),
+  'A subject-rights request as the council logged it.',
+);
+
+const ErasureDecisionSchema = z.discriminatedUnion('decision', [
+  z.object({ recordId: z.string(), category: z.string(), decision: z.literal('erase'), article: z.string(), reason: z.string() }),
+  z.object({ recordId: z.string(), category: z.string(), decision: z.literal('refuse'), article: z.string(), reason: z.string(), until: isoOrNull(), holds: z.array(z.string()).optional() }),
+  z.object({ recordId: z.string(), category: z.string(), decision: z.literal('already-gone'), article: z.null(), reason: z.string() }),
+]);
+const ClockReadingSchema = z.object({ dueOn: z.string(), state: z.enum(['running', 'paused', 'due-soon', 'overdue']), daysLeft: z.number().int(), pausedDays: z.number().int(), because: z.array(z.string()) });
+
+export const RequestViewSchema = component(
+  'SubjectRequest',
+  z.object({
+    id: z.string(),
+    controller: z.string(),
+    subjectRef: z.string(),
+    kind: z.enum(RIGHTS),
+    receivedAt: iso(),
+    receivedBy: z.string(),
+    clock: z.object({
+      receivedOn: z.string(),
+      pauses: z.array(z.object({ reason: z.enum(['identity', 'clarification', 'fee']), from: z.string(), to: z.string().nullable() })),
+      extension: z.object({ months: z.union([z.literal(1), z.literal(2)]), notifiedOn: z.string(), reason: z.string() }).nullable(),
+    }),
+    status: z.enum(['awaiting-identity', 'open', 'in-progress', 'completed', 'withdrawn']),
+    decisions: z.array(ErasureDecisionSchema),
+    certificate: z
+      .object({
+        requestId: z.string(),
+        controller: z.string(),
+        subjectRef: z.string(),
+        issuedAt: iso(),
+        summary: z.string(),
+        records: z.array(z.object({ recordId: z.string(), category: z.string(), decision: z.enum(['erase', 'refuse', 'already-gone']), article: z.string().nullable(), reason: z.string() })),
+        stores: z.array(ReceiptSchema.extend({ recordId: z.string() })),
+        failures: z.array(z.object({ recordId: z.string(), store: z.string(), lastError: z.string() })),
+        keyDestroyedAt: isoOrNull(),
+      })
+      .nullable(),
+    outcome: z.string().nullable(),
+    completedAt: isoOrNull(),
+    history: z.array(z.object({ at: iso(), by: z.string(), action: z.string(), note: z.string().optional() })),
+    revision: z.number().int(),
+    reading: z.object({ clock: ClockReadingSchema.nullable(), timeliness: z.enum(['running', 'on-time', 'late']) }),
+  }),
+  'A subject-rights request with its statutory clock as it stands now; an erasure with its decision per record and, when complete, its certificate.',
+);
+export const RequestsQuery = z.object({
+  status: z.enum(['awaiting-identity', 'open', 'in-progress', 'completed', 'withdrawn']).optional(),
+  controller: described(z.string().min(1).max(64).optional(), "only this council's requests"),
+  subjectRef: described(z.string().min(1).max(80).optional(), "only this subject's requests"),
+  limit: limit(100),
+});
+export const RequestList = z.object({ requests: z.array(RequestViewSchema) });
+export const PauseBody = z.strictObject({ reason: z.enum(['identity', 'clarification', 'fee']) });
+export const ExtendBody = z.strictObject({ months: z.union([z.literal(1), z.literal(2)]), reason: z.string().min(3).max(500) });
+
 // ---------------------------------------------------------------- drift checks (compile time only)
 
 /** Deep structural normalisation, so `A & B` and the equivalent flat object compare equal. */
@@ -395,4 +467,5 @@ export type DriftChecks = [
   Expect<Same<z.output<typeof ReplayReportSchema>, ReplayReport>>,
   Expect<Same<z.output<typeof HoldViewSchema>, HoldView>>,
   Expect<Same<z.output<typeof LiftOutcomeSchema>, LiftOutcome>>,
+  Expect<Same<z.output<typeof RequestViewSchema>, RequestView>>,
 ];

@@ -52,6 +52,12 @@ import {
   PlaceHoldRequest,
   ReviewHoldRequest,
   ReviewHoldResponse,
+  ReceiveRequestBody,
+  RequestViewSchema,
+  RequestsQuery,
+  RequestList,
+  PauseBody,
+  ExtendBody,
 } from './schemas';
 import { renderStatusPage } from './status-page';
 import { traceRequests } from './tracing';
@@ -261,6 +267,56 @@ function routes(platform: Platform): FastifyPluginAsync {
         '/v1/holds/:id/review',
         { config: a.config, schema: { ...doc(a), params: IdParams, body: ReviewHoldRequest, response: { 200: ReviewHoldResponse, 404: ErrorBody, 409: ErrorBody, ...INPUT_ERRORS } } },
         async (req) => platform.reviewHold(req.params.id, req.body, actor(req)),
+      );
+    }
+    {
+      // the DPO logs and runs subject-rights requests; auditors read them
+      const a = access(['dpo'], 'Log a subject-rights request (access, portability, rectification, restriction, objection, consent withdrawal, erasure) with its statutory clock; an erasure whose identity is confirmed is decided per record and begun', 'requests');
+      app.post('/v1/requests', { config: a.config, schema: { ...doc(a), body: ReceiveRequestBody, response: { 201: RequestViewSchema, 404: ErrorBody, ...INPUT_ERRORS } } }, async (req, reply) => {
+        const b = req.body;
+        reply.code(201);
+        return platform.receiveRequest(
+          { controller: b.controller, kind: b.kind, identityVerified: b.identityVerified, ...(b.identifiers ? { identifiers: b.identifiers } : {}), ...(b.subjectRef ? { subjectRef: b.subjectRef } : {}), ...(b.receivedAt ? { receivedAt: b.receivedAt } : {}) },
+          actor(req),
+        );
+      });
+    }
+    {
+      const a = access(['dpo', 'auditor'], 'Subject-rights requests, newest first, each with its clock (due, due soon, overdue, paused)', 'requests');
+      app.get('/v1/requests', { config: a.config, schema: { ...doc(a), querystring: RequestsQuery, response: { 200: RequestList, ...INPUT_ERRORS } } }, async (req) => ({
+        requests: await platform.requests({ limit: req.query.limit, ...(req.query.status ? { status: req.query.status } : {}), ...(req.query.controller ? { controller: req.query.controller } : {}), ...(req.query.subjectRef ? { subjectRef: req.query.subjectRef } : {}) }),
+      }));
+    }
+    {
+      const a = access(['dpo', 'auditor'], 'One request: its clock, decisions, history and (erasure) certificate', 'requests');
+      app.get('/v1/requests/:id', { config: a.config, schema: { ...doc(a), params: IdParams, response: { 200: RequestViewSchema, 404: ErrorBody, ...INPUT_ERRORS } } }, async (req) => {
+        const r = await platform.request(req.params.id);
+        if (!r) throw new HttpError(404, 'not-found', `no request with id "${req.params.id}"`);
+        return r;
+      });
+    }
+    {
+      const a = access(['dpo'], "Confirm the person's identity: the clock runs again and an erasure is decided and begun", 'requests');
+      app.post('/v1/requests/:id/identity-confirmed', { config: a.config, schema: { ...doc(a), params: IdParams, response: { 200: RequestViewSchema, 404: ErrorBody, 409: ErrorBody, ...INPUT_ERRORS } } }, async (req) =>
+        platform.confirmIdentity(req.params.id, actor(req)),
+      );
+    }
+    {
+      const a = access(['dpo'], 'Pause the clock while waiting for identity, clarification or a fee', 'requests');
+      app.post('/v1/requests/:id/pause', { config: a.config, schema: { ...doc(a), params: IdParams, body: PauseBody, response: { 200: RequestViewSchema, 404: ErrorBody, 409: ErrorBody, ...INPUT_ERRORS } } }, async (req) =>
+        platform.pauseRequest(req.params.id, req.body.reason, actor(req)),
+      );
+    }
+    {
+      const a = access(['dpo'], 'Resume the clock: the answer came', 'requests');
+      app.post('/v1/requests/:id/resume', { config: a.config, schema: { ...doc(a), params: IdParams, response: { 200: RequestViewSchema, 404: ErrorBody, 409: ErrorBody, ...INPUT_ERRORS } } }, async (req) =>
+        platform.resumeRequest(req.params.id, actor(req)),
+      );
+    }
+    {
+      const a = access(['dpo'], 'Extend the deadline by up to two months (complex requests; only within the first month)', 'requests');
+      app.post('/v1/requests/:id/extend', { config: a.config, schema: { ...doc(a), params: IdParams, body: ExtendBody, response: { 200: RequestViewSchema, 404: ErrorBody, 409: ErrorBody, ...INPUT_ERRORS } } }, async (req) =>
+        platform.extendRequest(req.params.id, req.body.months, req.body.reason, actor(req)),
       );
     }
     {
