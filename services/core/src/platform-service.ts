@@ -248,13 +248,15 @@ export class PlatformService implements Platform {
   async overview(): Promise<Overview> {
     const now = this.clock.now();
     const soon = new Date(now.getTime() + 7 * 86_400_000).toISOString();
-    const [stats, open, latest, head, holds] = await Promise.all([
+    const [stats, open, latest, head, holds, requests] = await Promise.all([
       this.p.registry.stats(now.toISOString(), soon),
       this.p.deadLetters.count('open'),
       this.p.deadLetters.list({ status: 'open', limit: 10, newestFirst: true }).then((ds) => Promise.all(ds.map((d) => this.view(d)))),
       this.p.audit.head(),
       this.holdService.list({ status: 'active', limit: 10_000 }),
+      Promise.all((['awaiting-identity', 'open', 'in-progress'] as const).map((status) => this.requestService.list({ status, limit: 1_000 }))).then((x) => x.flat()),
     ]);
+    const urgent = requests.filter((r) => r.reading.clock && r.reading.clock.state !== 'running').sort((a, b) => (a.reading.clock!.state === 'paused' ? 1 : 0) - (b.reading.clock!.state === 'paused' ? 1 : 0) || a.reading.clock!.dueOn.localeCompare(b.reading.clock!.dueOn));
     const attention = holds.filter((h) => h.review === 'overdue' || h.review === 'due-soon').sort((a, b) => (a.nextReviewAt < b.nextReviewAt ? -1 : 1));
     return {
       now: now.toISOString(),
@@ -263,6 +265,7 @@ export class PlatformService implements Platform {
       deadLetters: { open, latest },
       audit: { entries: head?.seq ?? 0, headHash: head?.hash ?? null },
       holds: { open: holds.length, reviewsOverdue: attention.filter((h) => h.review === 'overdue').length, attention: attention.slice(0, 20) },
+      requests: { open: requests.length, overdue: requests.filter((r) => r.reading.clock?.state === 'overdue').length, attention: urgent.slice(0, 20) },
       councils: this.p.book.packs.map((p) => ({ id: p.pack.id, council: p.pack.council, version: p.pack.version })),
     };
   }

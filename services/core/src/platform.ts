@@ -49,6 +49,8 @@ export interface Overview {
   audit: { entries: number; headHash: string | null };
   /** open legal holds, and those whose review is overdue or due within a week (most urgent first) */
   holds: { open: number; reviewsOverdue: number; attention: HoldView[] };
+  /** requests not yet completed, and those overdue or due within a week, paused ones last (most urgent first) */
+  requests: { open: number; overdue: number; attention: RequestView[] };
   councils: Array<{ id: string; council: string; version: string }>;
 }
 

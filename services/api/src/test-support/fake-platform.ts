@@ -453,6 +453,11 @@ export class FakePlatform implements Platform {
       },
       deadLetters: { open: open.length, latest: open.slice(-5).reverse() },
       audit: { entries: this.auditLog.length, headHash: this.head() },
+      requests: (() => {
+        const open = [...this.requestMap.values()].filter((r) => r.status !== 'completed' && r.status !== 'withdrawn').map((r) => this.requestView(r));
+        const attention = open.filter((r) => r.reading.clock && r.reading.clock.state !== 'running').sort((a, b) => a.reading.clock!.dueOn.localeCompare(b.reading.clock!.dueOn));
+        return { open: open.length, overdue: open.filter((r) => r.reading.clock?.state === 'overdue').length, attention: attention.slice(0, 20) };
+      })(),
       holds: { open: openHolds.length, reviewsOverdue: attention.filter((h) => h.review === 'overdue').length, attention: attention.slice(0, 20) },
       councils: [{ id: 'fake-pack', council: 'Fake District Council', version: '1' }],
     };
