@@ -177,3 +177,24 @@ export const PAYLOADS = {
 export type EventType = keyof typeof PAYLOADS;
 export const EVENT_TYPES = Object.keys(PAYLOADS) as EventType[];
 export type Payload<T extends EventType> = z.infer<(typeof PAYLOADS)[T]>;
+
+/**
+ * Fields that name someone other than the data subject (a member of staff the visitor came to see):
+ * a subject access export withholds them (UK GDPR Art 15(4); DPA 2018 Sch 2 para 16).
+ */
+export const THIRD_PARTY_FIELDS: Partial<Record<EventType, readonly string[]>> = {
+  'visitor.signed-in': ['hostName'],
+};
+
+/** free text that may mention other people: exported, and listed for the DPO to review before release */
+export const FREE_TEXT_FIELDS: Partial<Record<EventType, readonly string[]>> = {
+  'contact.received': ['summary'],
+  'contact.updated': ['summary'],
+  'contact.closed': ['outcome'],
+  'webchat.recorded': ['transcriptExcerpt'],
+  'complaint.opened': ['summary'],
+  'complaint.updated': ['note'],
+  'complaint.closed': ['note'],
+  'payment.taken': ['reference'],
+  'payment.refunded': ['reason'],
+};

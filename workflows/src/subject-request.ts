@@ -48,6 +48,8 @@ export interface SubjectRequest {
   /** erasure: the decision for every record of the subject */
   decisions: ErasureDecision[];
   certificate: ErasureCertificate | null;
+  /** access: the legal hold that keeps the subject's data while the request is open (DPA 2018 s173) */
+  holdId?: string;
   outcome: string | null;
   completedAt: string | null;
   history: RequestEvent[];

@@ -292,3 +292,24 @@ describe('subject-rights requests', () => {
     expect(op.statusCode).toBe(403);
   });
 });
+
+describe('access exports', () => {
+  beforeEach(() => setUp(true));
+
+  it('gives the dpo the export as JSON and as a readable document, and nobody else', async () => {
+    const r = (await app.inject({ method: 'POST', url: '/v1/requests', headers: as(tokens.dpo), payload: { controller: 'fake-pack', kind: 'access', subjectRef: 'subj_abcdefgh1234', identityVerified: true } })).json();
+    const json = await app.inject({ method: 'GET', url: `/v1/requests/${r.id}/export`, headers: as(tokens.dpo) });
+    expect(json.statusCode).toBe(200);
+    expect(json.headers['cache-control']).toBe('no-store');
+    expect(json.json()).toMatchObject({ requestId: r.id, council: 'Fake District Council', records: [], withheld: [], notPortable: [] });
+    const html = await app.inject({ method: 'GET', url: `/v1/requests/${r.id}/document`, headers: as(tokens.dpo) });
+    expect(html.statusCode).toBe(200);
+    expect(html.headers['content-type']).toMatch(/^text\/html/);
+    expect(html.body).toContain('<h1>Your personal data — Fake District Council</h1>');
+    expect(html.body).toContain(`Request ${r.id}`);
+    for (const t of [tokens.auditor, tokens.operator]) expect((await app.inject({ method: 'GET', url: `/v1/requests/${r.id}/export`, headers: as(t) })).statusCode).toBe(403);
+    expect((await app.inject({ method: 'GET', url: '/v1/requests/req_nope/document', headers: as(tokens.dpo) })).statusCode).toBe(404);
+    const done = await app.inject({ method: 'POST', url: `/v1/requests/${r.id}/complete`, headers: as(tokens.dpo), payload: { outcome: 'sent by post' } });
+    expect(done.json()).toMatchObject({ status: 'completed', outcome: 'sent by post' });
+  });
+});

@@ -427,6 +427,7 @@ export const RequestViewSchema = component(
         keyDestroyedAt: isoOrNull(),
       })
       .nullable(),
+    holdId: described(z.string().optional(), 'access: the legal hold keeping the subject\'s data while the request is open'),
     outcome: z.string().nullable(),
     completedAt: isoOrNull(),
     history: z.array(z.object({ at: iso(), by: z.string(), action: z.string(), note: z.string().optional() })),
@@ -442,6 +443,35 @@ export const RequestsQuery = z.object({
   limit: limit(100),
 });
 export const RequestList = z.object({ requests: z.array(RequestViewSchema) });
+export const AccessExportSchema = component(
+  'AccessExport',
+  z.object({
+    requestId: z.string(),
+    controller: z.string(),
+    council: z.string(),
+    subjectRef: z.string(),
+    generatedAt: iso(),
+    records: z.array(
+      z.object({
+        recordId: z.string(),
+        category: z.string(),
+        description: z.string(),
+        status: z.enum(['active', 'held', 'disposing', 'disposed']),
+        lawfulBasis: z.string(),
+        purposes: z.array(z.string()),
+        retention: z.string(),
+        dueAt: isoOrNull(),
+        heldIn: z.array(z.string()),
+        events: z.array(z.object({ eventId: z.string(), type: z.string(), occurredAt: z.string(), identifiers: z.union([z.array(SubjectIdentifier), z.literal('[erased]')]), data: z.unknown() })),
+      }),
+    ),
+    withheld: z.array(z.object({ recordId: z.string(), eventId: z.string(), path: z.string(), reason: z.string() })),
+    review: z.array(z.object({ recordId: z.string(), eventId: z.string(), path: z.string() })),
+    notPortable: z.array(z.object({ recordId: z.string(), category: z.string(), reason: z.string() })),
+  }),
+  'Everything held about the subject, decrypted; fields naming other people withheld; free text listed for review before release. Personal data: dpo only.',
+);
+export const CompleteBody = z.strictObject({ outcome: described(z.string().min(3).max(1000), 'what the council sent or did, in words that name no one') });
 export const PauseBody = z.strictObject({ reason: z.enum(['identity', 'clarification', 'fee']) });
 export const ExtendBody = z.strictObject({ months: z.union([z.literal(1), z.literal(2)]), reason: z.string().min(3).max(500) });
 

@@ -58,7 +58,10 @@ import {
   RequestList,
   PauseBody,
   ExtendBody,
+  AccessExportSchema,
+  CompleteBody,
 } from './schemas';
+import { renderAccessDocument } from './access-document';
 import { renderStatusPage } from './status-page';
 import { traceRequests } from './tracing';
 
@@ -299,6 +302,36 @@ function routes(platform: Platform): FastifyPluginAsync {
       const a = access(['dpo'], "Confirm the person's identity: the clock runs again and an erasure is decided and begun", 'requests');
       app.post('/v1/requests/:id/identity-confirmed', { config: a.config, schema: { ...doc(a), params: IdParams, response: { 200: RequestViewSchema, 404: ErrorBody, 409: ErrorBody, ...INPUT_ERRORS } } }, async (req) =>
         platform.confirmIdentity(req.params.id, actor(req)),
+      );
+    }
+    {
+      // the export is the person's data in clear: the DPO only
+      const a = access(['dpo'], "An access or portability request's export, as JSON (also the portable, machine-readable format)", 'requests');
+      app.get(
+        '/v1/requests/:id/export',
+        { config: a.config, schema: { ...doc(a), params: IdParams, response: { 200: AccessExportSchema, 404: ErrorBody, ...INPUT_ERRORS } } },
+        async (req, reply) => {
+          if (!(await platform.request(req.params.id))) throw new HttpError(404, 'not-found', `no request with id "${req.params.id}"`);
+          reply.header('cache-control', 'no-store');
+          return platform.accessPackage(req.params.id);
+        },
+      );
+    }
+    {
+      const a = access(['dpo'], "The same export as a readable document (HTML) to send to the person", 'requests');
+      // the untyped instance: the reply is HTML, which no zod response schema describes
+      base.get('/v1/requests/:id/document', { config: a.config, schema: { ...doc(a), params: IdParams, response: AUTH_ERRORS } }, async (req, reply) => {
+        const id = (req.params as { id: string }).id;
+        const r = await platform.request(id);
+        if (!r) throw new HttpError(404, 'not-found', `no request with id "${id}"`);
+        const html = renderAccessDocument(await platform.accessPackage(id), r);
+        return reply.header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
+      });
+    }
+    {
+      const a = access(['dpo'], 'Record that the council answered the request (access, portability and the rights it carries out itself); releases the access hold', 'requests');
+      app.post('/v1/requests/:id/complete', { config: a.config, schema: { ...doc(a), params: IdParams, body: CompleteBody, response: { 200: RequestViewSchema, 404: ErrorBody, 409: ErrorBody, ...INPUT_ERRORS } } }, async (req) =>
+        platform.completeRequest(req.params.id, req.body.outcome, actor(req)),
       );
     }
     {

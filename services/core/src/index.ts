@@ -9,6 +9,7 @@ export * from './projector';
 export * from './disposal';
 export * from './holds';
 export * from './subject-requests';
+export * from './access';
 export * from './platform-service';
 export * from './serial';
 export * from './subject-cache';

@@ -126,6 +126,17 @@ export class PlatformService implements Platform {
     return r;
   }
 
+  accessPackage(id: string) {
+    return this.requestService.accessPackage(id);
+  }
+
+  async completeRequest(id: string, outcome: string, actor: string): Promise<RequestView> {
+    const r = await this.lifecycle.run(() => this.requestService.complete(id, outcome, actor));
+    // a released access hold may free records already due
+    await this.afterRelease();
+    return r;
+  }
+
   pauseRequest(id: string, reason: PauseReason, actor: string): Promise<RequestView> {
     return this.requestService.pause(id, reason, actor);
   }

@@ -6,6 +6,9 @@ import type { FieldError, PanFinding, PlaceHoldRequest, ReviewHoldRequest } from
 import type { Explanation, Hold, RecordState } from '@custodian/workflows';
 import type { HoldView, LiftOutcome } from './holds';
 import type { ReceiveInput, RequestView } from './subject-requests';
+import type { AccessPackage } from './access';
+
+export type AccessExport = AccessPackage & { notPortable: Array<{ recordId: string; category: string; reason: string }> };
 import type { PauseReason, SubjectRequest } from '@custodian/workflows';
 import type { ApiTokens, AuditEntry, AuditVerification, Clock, DeadLetter, DeletionTask, ProcessView, RegistryStats } from './ports';
 
@@ -111,6 +114,10 @@ export interface Platform {
   requests(q: { status?: SubjectRequest['status']; controller?: string; subjectRef?: string; limit: number }): Promise<RequestView[]>;
   request(id: string): Promise<RequestView | undefined>;
   confirmIdentity(id: string, actor: string): Promise<RequestView>;
+  /** access or portability: everything held, decrypted, other people's data withheld */
+  accessPackage(id: string): Promise<AccessExport>;
+  /** records that the council answered the request (not erasure, which completes itself) */
+  completeRequest(id: string, outcome: string, actor: string): Promise<RequestView>;
   pauseRequest(id: string, reason: PauseReason, actor: string): Promise<RequestView>;
   resumeRequest(id: string, actor: string): Promise<RequestView>;
   extendRequest(id: string, months: 1 | 2, reason: string, actor: string): Promise<RequestView>;

@@ -13,6 +13,7 @@ import {
   planDeletions,
   readRequest,
   receiveRequest,
+  requestCompleted,
   resumeClock,
   withClock,
   type ErasureCertificate,
@@ -24,10 +25,11 @@ import {
 } from '@custodian/workflows';
 import type { MasterKey, Sealer } from './crypto';
 import { taskId } from './disposal';
-import { openHolds } from './holds';
+import { buildAccessPackage, type AccessPackage } from './access';
+import { HoldService, openHolds } from './holds';
 import { newId } from './ingest';
 import { NotFoundError, UnsupportedRequestError } from './platform';
-import type { AuditInput, Clock, DeletionTask, DeletionTasks, HoldStore, KeyVault, Registry, RequestStore, SubjectIndex } from './ports';
+import type { AuditInput, Clock, DeletionTask, DeletionTasks, EventBus, HoldStore, KeyVault, Registry, RequestStore, SubjectIndex } from './ports';
 import type { PolicyBook } from './policy-packs';
 
 export interface RequestView extends SubjectRequest {
@@ -56,7 +58,12 @@ export interface RequestDeps {
   holds: HoldStore;
   requests: RequestStore;
   vault: Pick<KeyVault, 'destroy'>;
+  /** where the events of a record can be read back (the embedded log); absent where none is kept */
+  bus?: Pick<EventBus, 'eventsOfRecord'>;
 }
+
+/** the bases under which data is portable (Art 20): given by the person under consent or contract */
+const PORTABLE = new Set(['6(1)(a)', '6(1)(b)']);
 
 /** a subject has at most this many records for one request to consider (a council's busiest callers have hundreds) */
 const MAX_RECORDS = 10_000;
@@ -68,7 +75,10 @@ const MAX_RECORDS = 10_000;
  * of the subject is left, the destruction of its data key.
  */
 export class RequestService {
-  constructor(private readonly d: RequestDeps) {}
+  private readonly holdService: HoldService;
+  constructor(private readonly d: RequestDeps) {
+    this.holdService = new HoldService(d);
+  }
 
   private now() {
     return this.d.clock.now().toISOString();
@@ -98,7 +108,12 @@ export class RequestService {
     const subjectRef = input.subjectRef ?? (input.identifiers ? await this.resolveSubject(input.controller, input.identifiers) : null);
     if (!subjectRef) throw new NotFoundError(`${input.controller} holds no records for the identifiers given: answer the person that nothing is held (no request is logged here)`);
     const now = this.now();
-    const r = receiveRequest({ id: newId('req'), controller: input.controller, subjectRef, kind: input.kind, receivedAt: input.receivedAt ?? now, identityVerified: input.identityVerified }, actor);
+    let r = receiveRequest({ id: newId('req'), controller: input.controller, subjectRef, kind: input.kind, receivedAt: input.receivedAt ?? now, identityVerified: input.identityVerified }, actor);
+    if (input.kind === 'access') {
+      // deleting data to frustrate an open request is an offence (DPA 2018 s173): nothing of the subject goes while it is open
+      const hold = await this.holdService.place({ controller: input.controller, scope: { kind: 'subject', subjectRef }, reason: 'subject-access-request', reference: r.id, reviewEvery: 'P1M' }, actor);
+      r = { ...r, holdId: hold.id };
+    }
     await this.d.requests.save(r, [this.audit(r, actor, 'request.received', `${input.kind} request received${input.identityVerified ? '' : '; waiting for proof of identity (clock paused)'}`, { dueOn: readRequest(r, now).clock?.dueOn })], now);
     return this.view(r.status === 'open' ? await this.advance(r, actor) : r);
   }
@@ -136,6 +151,45 @@ export class RequestService {
     const r0 = await this.load(id);
     const r = withClock(r0, extendClock(r0.clock, months, reason, londonDate(this.now())), actor, this.now(), 'extended', `extended by ${months} month(s): ${reason}`);
     await this.d.requests.save(r, [this.audit(r, actor, 'request.extended', `deadline extended by ${months} month(s); the person is told why`, { dueOn: readRequest(r, this.now()).clock?.dueOn })], this.now());
+    return this.view(r);
+  }
+
+  /**
+   * The package an access (or portability) request answers with: every record and event held about
+   * the subject, decrypted, other people's data withheld. Portability keeps only data the person gave
+   * under consent or contract and says why the rest is not included.
+   */
+  async accessPackage(id: string): Promise<AccessPackage & { notPortable: Array<{ recordId: string; category: string; reason: string }> }> {
+    const r = await this.load(id);
+    if (r.kind !== 'access' && r.kind !== 'portability') throw new UnsupportedRequestError(`request ${id} is a ${r.kind} request: only access and portability requests have an export`);
+    if (r.status === 'awaiting-identity') throw new UnsupportedRequestError(`request ${id} is waiting for proof of identity: nothing is disclosed before it is confirmed`);
+    if (!this.d.bus) throw new UnsupportedRequestError('this runtime keeps no archive of each record\'s events to export from; the registry view (GET /v1/subjects/{ref}/records) lists what is held');
+    const all = await this.d.registry.bySubject(r.subjectRef, MAX_RECORDS);
+    const portable = r.kind === 'portability' ? all.filter((x) => PORTABLE.has(x.lawfulBasis)) : all;
+    const notPortable =
+      r.kind === 'portability'
+        ? all
+            .filter((x) => !PORTABLE.has(x.lawfulBasis) && x.controller === r.controller)
+            .map((x) => ({ recordId: x.id, category: x.category, reason: `Not portable: Art 20 covers only data the person provided under consent or contract; this is held on ${x.lawfulBasis} (${x.lawfulBasis === '6(1)(e)' ? 'public task' : x.lawfulBasis === '6(1)(c)' ? 'legal obligation' : 'another basis'}). It is available through a subject access request.` }))
+        : [];
+    const pkg = await buildAccessPackage({ book: this.d.book, sealer: this.d.sealer, bus: this.d.bus }, r, portable, this.now());
+    return { ...pkg, notPortable };
+  }
+
+  /**
+   * Closes a request whose answer the council has sent (access, portability, and the rights the
+   * council carries out in its own systems), with what was done; an access request's hold is released.
+   */
+  async complete(id: string, outcome: string, actor: string): Promise<RequestView> {
+    const r0 = await this.load(id);
+    if (r0.kind === 'erasure') throw new UnsupportedRequestError('an erasure completes by itself once every store has confirmed its deletions');
+    const now = this.now();
+    const r = requestCompleted(r0, outcome, actor, now);
+    await this.d.requests.save(r, [this.audit(r, actor, 'request.completed', `${r.kind} request answered`, { timeliness: readRequest(r, now).timeliness })], now);
+    if (r.holdId) {
+      const hold = await this.d.holds.get(r.holdId);
+      if (hold?.status === 'active') await this.holdService.review(r.holdId, { decision: 'release', note: `subject access request ${r.id} answered` }, actor);
+    }
     return this.view(r);
   }
 

@@ -49,7 +49,9 @@ function streamAsBus(stream: EventStream): EventBus {
     commit: refuse('committing a log position', 'lifecycle (a Kafka consumer group)'),
     committed: refuse('reading a log position', 'lifecycle (a Kafka consumer group)'),
     seek: refuse('moving a log position', 'api (replay)'),
-    eventsOfRecord: refuse("reading a record's events", 'lifecycle'),
+    eventsOfRecord: async () => {
+      throw new UnsupportedRequestError("the distributed runtime keeps no archive of each record's events (its Kafka topics age out), so it cannot export them yet; GET /v1/subjects/{ref}/records lists what is held");
+    },
     purgeRecords: refuse('rewriting the log (Kafka topics age out instead)', 'lifecycle'),
     head: refuse('reading the head of the log', 'api'),
   };

@@ -37,6 +37,7 @@ import {
   type HoldView,
   type LiftOutcome,
   type ReceiveInput,
+  type AccessExport,
   type RequestView,
 } from '@custodian/core';
 import {
@@ -56,6 +57,7 @@ import {
   pauseClock,
   readRequest,
   receiveRequest,
+  requestCompleted,
   resumeClock,
   reviewHold,
   reviewState,
@@ -404,6 +406,30 @@ export class FakePlatform implements Platform {
     const r = confirmIdentity(this.loadRequest(id), actor, this.nowIso());
     this.requestMap.set(id, r);
     return this.requestView(this.advanceRequest(r, actor));
+  }
+
+  /** the fake keeps no sealed events: the export lists the subject's records with what the registry knows */
+  async accessPackage(id: string): Promise<AccessExport> {
+    const r = this.loadRequest(id);
+    if (r.kind !== 'access' && r.kind !== 'portability') throw new UnsupportedRequestError(`request ${id} is a ${r.kind} request`);
+    const records = [...this.records.values()].filter((x) => x.subjectRef === r.subjectRef);
+    return {
+      requestId: r.id,
+      controller: r.controller,
+      council: 'Fake District Council',
+      subjectRef: r.subjectRef,
+      generatedAt: this.nowIso(),
+      records: records.map((x) => ({ recordId: x.id, category: x.category, description: 'test category', status: x.status, lawfulBasis: x.lawfulBasis, purposes: ['testing'], retention: x.retention.duration, dueAt: x.dueAt, heldIn: x.locations.map((l) => l.store), events: [] })),
+      withheld: [],
+      review: [],
+      notPortable: [],
+    };
+  }
+
+  async completeRequest(id: string, outcome: string, actor: string): Promise<RequestView> {
+    const r = requestCompleted(this.loadRequest(id), outcome, actor, this.nowIso());
+    this.requestMap.set(id, r);
+    return this.requestView(r);
   }
 
   async pauseRequest(id: string, reason: PauseReason, actor: string): Promise<RequestView> {
