@@ -55,6 +55,63 @@ describe('status page rendering', () => {
     expect(renderStatusPage({ ...o, simulatedClock: false })).not.toContain('simulated clock');
   });
 
+  it('shows subject-rights requests: the open count, overdue ones, and those needing attention, overdue first and paused last', async () => {
+    expect(renderStatusPage(await platform.overview())).toContain(
+      '<h2>Subject-rights requests</h2>\n<p><span class="big">0</span> open · <span class="big">0</span> overdue</p><p class="empty">No request overdue, due within a week or paused.</p>\n\n<h2>Legal holds</h2>',
+    );
+
+    // the fake's clock stands at 2026-01-05T09:00Z
+    const subjectRef = 'subj_abcdefgh1234';
+    const log = (kind: 'access' | 'erasure' | 'rectification' | 'objection', identityVerified: boolean, receivedAt?: string) =>
+      platform.receiveRequest({ controller: 'fake-pack', kind, subjectRef, identityVerified, ...(receivedAt ? { receivedAt } : {}) }, 'dpo-1');
+    const paused = await log('erasure', false); // identity not yet confirmed: the clock stands still from today
+    const running = await log('objection', true); // due 2026-02-05, weeks away
+    platform.clock.advance('P3D'); // 2026-01-08
+    const overdue = await log('access', true, '2025-11-12T10:00:00Z'); // due Friday 2025-12-12
+    const dueSoon = await log('rectification', true, '2025-12-09T10:00:00Z'); // due Friday 2026-01-09, tomorrow
+    const completed = await log('erasure', true); // nothing held of the subject: completed at once
+
+    const o = await platform.overview();
+    expect(o.requests).toMatchObject({
+      open: 4,
+      overdue: 1,
+      attention: [
+        { id: overdue.id, reading: { clock: { state: 'overdue', dueOn: '2025-12-12' } } },
+        { id: dueSoon.id, reading: { clock: { state: 'due-soon', dueOn: '2026-01-09' } } },
+        // 2026-02-05 and the 3 days it has waited: Sunday 2026-02-08, so the next working day
+        { id: paused.id, reading: { clock: { state: 'paused', dueOn: '2026-02-09' } } },
+      ],
+    });
+
+    const res = await app.inject({ method: 'GET', url: '/', headers: { authorization: `Bearer ${tokens.auditor}` } });
+    expect(res.statusCode).toBe(200);
+    const page = res.body;
+    expect(page).toContain('<h2>Subject-rights requests</h2>\n<p><span class="big">4</span> open · <span class="big bad">1</span> overdue</p>');
+    const rows = [
+      `<tr class="overdue"><td><code>${overdue.id}</code></td><td>fake-pack</td><td>access</td><td>2025-11-12</td><td>2025-12-12</td><td><strong class="bad">OVERDUE</strong></td></tr>`,
+      `<tr><td><code>${dueSoon.id}</code></td><td>fake-pack</td><td>rectification</td><td>2025-12-09</td><td>2026-01-09</td><td>due soon</td></tr>`,
+      `<tr><td><code>${paused.id}</code></td><td>fake-pack</td><td>erasure</td><td>2026-01-05</td><td>2026-02-09</td><td>paused (waiting for identity)</td></tr>`,
+    ];
+    for (const row of rows) expect(page).toContain(row);
+    expect(page.indexOf(rows[0]!)).toBeLessThan(page.indexOf(rows[1]!));
+    expect(page.indexOf(rows[1]!)).toBeLessThan(page.indexOf(rows[2]!));
+    // the section comes before the legal holds; a request weeks from its deadline and a completed one need no attention
+    expect(page.indexOf('<h2>Subject-rights requests</h2>')).toBeLessThan(page.indexOf('<h2>Legal holds</h2>'));
+    expect(page).not.toContain(`<code>${running.id}</code>`);
+    expect(page).not.toContain(`<code>${completed.id}</code>`);
+
+    // a pause for another reason says what the council waits for
+    await platform.pauseRequest(running.id, 'fee', 'dpo-1'); // paused today: no day has waited yet, so still due 2026-02-05
+    expect(renderStatusPage(await platform.overview())).toContain(`<tr><td><code>${running.id}</code></td><td>fake-pack</td><td>objection</td><td>2026-01-05</td><td>2026-02-05</td><td>paused (waiting for fee)</td></tr>`);
+
+    // what reaches the page is escaped like everything else
+    const [first] = o.requests.attention;
+    const tampered = renderStatusPage({ ...o, requests: { ...o.requests, attention: [{ ...first!, id: XSS, controller: '<img src=x>' }] } });
+    expect(tampered).not.toContain('<script');
+    expect(tampered).not.toContain('<img');
+    expect(tampered).toContain('<td><code>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</code></td><td>&lt;img src=x&gt;</td>');
+  });
+
   it('shows legal holds: the open count, overdue reviews, and the holds needing review with overdue ones marked', async () => {
     expect(renderStatusPage(await platform.overview())).toContain('<h2>Legal holds</h2>\n<p><span class="big">0</span> open · <span class="big">0</span> review(s) overdue</p><p class="empty">No review overdue or due within a week.</p>');
 

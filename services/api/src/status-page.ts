@@ -6,7 +6,7 @@
  */
 import { HOLD_REASON_NAMES } from '@custodian/contracts';
 import type { HoldView, Overview } from '@custodian/core';
-import { describeScope, type RecordState } from '@custodian/workflows';
+import { describeScope, type ClockState, type RecordState } from '@custodian/workflows';
 
 export const REFRESH_SECONDS = 10;
 
@@ -86,6 +86,28 @@ function deadLetters(o: Overview): Html {
   return html`<p><span class="big">${o.deadLetters.open}</span> open</p>${list}`;
 }
 
+const CLOCK_WORDS: Record<ClockState, string> = { overdue: 'overdue', 'due-soon': 'due soon', running: 'running', paused: 'paused' };
+
+/** open requests, overdue ones, and those overdue, due within a week or paused (most urgent first, paused last) */
+function subjectRequests(o: Overview): Html {
+  const r = o.requests;
+  const summary = html`<p><span class="big">${r.open}</span> open · <span class="${r.overdue > 0 ? 'big bad' : 'big'}">${r.overdue}</span> overdue</p>`;
+  if (r.attention.length === 0) return html`${summary}<p class="empty">No request overdue, due within a week or paused.</p>`;
+  return html`${summary}<table><thead><tr><th>Request</th><th>Council</th><th>Kind</th><th>Received</th><th>Due</th><th>State</th></tr></thead>
+<tbody>${r.attention.map((x) => {
+    const clock = x.reading.clock;
+    const overdue = clock?.state === 'overdue';
+    const state = overdue
+      ? html`<strong class="bad">OVERDUE</strong>`
+      : clock?.state === 'paused'
+        ? `paused (waiting for ${x.clock.pauses.find((p) => p.to === null)?.reason ?? '?'})`
+        : clock
+          ? CLOCK_WORDS[clock.state]
+          : x.status;
+    return html`<tr${overdue ? html` class="overdue"` : ''}><td><code>${x.id}</code></td><td>${x.controller}</td><td>${x.kind}</td><td>${x.clock.receivedOn}</td><td>${clock?.dueOn ?? '—'}</td><td>${state}</td></tr>`;
+  })}</tbody></table>`;
+}
+
 const REVIEW_WORDS: Record<HoldView['review'], string> = { overdue: 'overdue', 'due-soon': 'due soon', ok: 'ok', closed: 'released' };
 
 /** open holds, overdue reviews, and the holds whose review is overdue or due within a week (most urgent first) */
@@ -134,6 +156,9 @@ ${disposed(s.recentlyDisposed)}
 
 <h2>Deletion tasks</h2>
 <p><span class="${s.failedTasks > 0 ? 'big bad' : 'big'}">${s.failedTasks}</span> failed · <span class="big">${s.pendingTasks}</span> pending</p>
+
+<h2>Subject-rights requests</h2>
+${subjectRequests(o)}
 
 <h2>Legal holds</h2>
 ${legalHolds(o)}

@@ -346,3 +346,217 @@ describe('holds', () => {
     expect(err).toContain('cannot be reviewed');
   });
 });
+
+describe('requests', () => {
+  beforeEach(() => serve(true));
+  const cli = (...args: string[]) => run(['--url', url, ...args], io());
+  const subj = 'subj_abcdefgh1234';
+  const logNew = (...args: string[]) => cli('--token', tokens.dpo, 'requests', 'new', '--controller', 'fake-pack', ...args);
+
+  it('new logs a request for a subject reference; list shows each due date and where its clock stands, and filters', async () => {
+    // the fake's clock stands at 2026-01-05T09:00Z
+    expect(await logNew('--kind', 'access', '--subject', subj, '--received-at', '2025-11-12T10:00:00Z', '--identity-verified')).toBe(0);
+    expect(err).toBe('');
+    expect(out).toBe(`Request req_1 logged: access for subject ${subj} (fake-pack), received 2025-11-12; due 2025-12-12 (OVERDUE, 24 day(s) late)\n`);
+
+    out = '';
+    expect(await logNew('--kind', 'erasure', '--subject', subj)).toBe(0);
+    expect(out).toBe(`Request req_2 logged: erasure for subject ${subj} (fake-pack), received 2026-01-05; clock paused while waiting for identity (confirm it with \`custodian requests confirm-identity req_2\`)\n`);
+
+    out = '';
+    expect(await logNew('--kind', 'erasure', '--subject', subj, '--identity-verified')).toBe(0);
+    expect(out).toBe(`Request req_3 logged: erasure for subject ${subj} (fake-pack), received 2026-01-05; completed on time: Erasure refused: 0 record(s) to erase.\n`);
+
+    out = '';
+    expect(await cli('--token', tokens.auditor, 'requests', 'list')).toBe(0);
+    expect(err).toBe('');
+    const lines = out.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^id +council +kind +status +received +due +clock$/);
+    expect(lines[1]).toMatch(/^req_3 +fake-pack +erasure +completed +2026-01-05 +2026-02-05 +completed on time$/);
+    expect(lines[2]).toMatch(/^req_2 +fake-pack +erasure +awaiting-identity +2026-01-05 +2026-02-05 +paused \(waiting for identity\)$/);
+    expect(lines[3]).toMatch(/^req_1 +fake-pack +access +open +2025-11-12 +2025-12-12 +OVERDUE$/);
+    expect(lines).toHaveLength(4);
+
+    out = '';
+    expect(await cli('--token', tokens.dpo, 'requests', 'list', '--status', 'open', '--controller', 'fake-pack', '--subject', subj, '--limit', '5')).toBe(0);
+    expect(out.trimEnd().split('\n').slice(1).map((l) => l.split(' ')[0])).toEqual(['req_1']);
+
+    out = '';
+    expect(await cli('--token', tokens.dpo, 'requests', 'list', '--subject', 'subj_nobody00000')).toBe(0);
+    expect(out).toBe('No requests.\n');
+
+    out = '';
+    expect(await cli('--token', tokens.auditor, '--json', 'requests', 'list', '--status', 'completed')).toBe(0);
+    expect(JSON.parse(out).requests).toMatchObject([{ id: 'req_3', status: 'completed', reading: { clock: null, timeliness: 'on-time' } }]);
+  });
+
+  it('new sends identifiers from --email, --phone, --name, --dob and --postcode, and shows why the server found no one', async () => {
+    const sent: unknown[] = [];
+    const receive = platform.receiveRequest.bind(platform);
+    platform.receiveRequest = async (input, actor) => {
+      sent.push(input);
+      return receive(input, actor);
+    };
+    const code = await logNew('--kind', 'portability', '--email', 'pat@example.org', '--phone', '07700 900123', '--name', 'Pat Jones', '--dob', '1980-04-01', '--postcode', 'NG34 7EF', '--received-at', '2026-01-02T10:00:00Z');
+    expect(code).toBe(2);
+    expect(err).toBe('custodian: fake-pack holds no records for the identifiers given (HTTP 404 not-found)\n');
+    expect(sent).toEqual([
+      {
+        controller: 'fake-pack',
+        kind: 'portability',
+        identityVerified: false,
+        receivedAt: '2026-01-02T10:00:00Z',
+        identifiers: [
+          { kind: 'email', value: 'pat@example.org' },
+          { kind: 'phone', value: '07700 900123' },
+          { kind: 'name', value: 'Pat Jones' },
+          { kind: 'date-of-birth', value: '1980-04-01' },
+          { kind: 'postcode', value: 'NG34 7EF' },
+        ],
+      },
+    ]);
+  });
+
+  it('refuses new without exactly one way to name the person, or with a right that does not exist, before calling the API', async () => {
+    expect(await logNew('--kind', 'access')).toBe(2);
+    expect(err).toBe('requests new: name the person: --subject <subjectRef>, or identifiers as the council knows the person (--email, --phone, --name, --dob, --postcode)\n');
+
+    err = '';
+    expect(await logNew('--kind', 'access', '--subject', subj, '--email', 'pat@example.org')).toBe(2);
+    expect(err).toBe('requests new: give either --subject or identifiers, not both: --subject <subjectRef>, or identifiers as the council knows the person (--email, --phone, --name, --dob, --postcode)\n');
+
+    err = '';
+    expect(await logNew('--kind', 'forgetting', '--subject', subj)).toBe(2);
+    expect(err).toContain('Allowed choices are access, portability, rectification, restriction, objection, consent-withdrawal, erasure');
+
+    err = '';
+    expect(await cli('--token', tokens.dpo, 'requests', 'new', '--kind', 'access', '--subject', subj)).toBe(2);
+    expect(err).toContain("required option '--controller <id>' not specified");
+
+    err = '';
+    expect(await cli('--token', tokens.dpo, 'requests', 'list', '--status', 'closed')).toBe(2);
+    expect(err).toContain('Allowed choices are awaiting-identity, open, in-progress, completed, withdrawn');
+    expect(await platform.requests({ limit: 10 })).toEqual([]);
+  });
+
+  it('confirm-identity, pause, resume and extend move the clock; show explains the deadline and lists the history', async () => {
+    await logNew('--kind', 'access', '--subject', subj);
+    out = '';
+
+    expect(await cli('--token', tokens.dpo, 'requests', 'confirm-identity', 'req_1')).toBe(0);
+    expect(out).toBe('Request req_1: identity confirmed; due 2026-02-05 (running, 31 day(s) left)\n');
+
+    out = '';
+    expect(await cli('--token', tokens.dpo, 'requests', 'pause', 'req_1', '--reason', 'clarification')).toBe(0);
+    expect(out).toBe('Request req_1: clock paused while waiting for clarification (resume it with `custodian requests resume req_1` when the answer comes)\n');
+
+    platform.clock.advance('P2D');
+    out = '';
+    expect(await cli('--token', tokens.dpo, 'requests', 'resume', 'req_1')).toBe(0);
+    // 2026-02-05 and the 2 days it stood still: Saturday 2026-02-07, so Monday
+    expect(out).toBe('Request req_1: clock running again; due 2026-02-09 (running, 33 day(s) left)\n');
+
+    out = '';
+    expect(await cli('--token', tokens.dpo, 'requests', 'extend', 'req_1', '--months', '2', '--reason', 'records across several systems')).toBe(0);
+    expect(out).toBe('Request req_1 extended by 2 month(s); due 2026-04-07 (running, 90 day(s) left)\n');
+
+    out = '';
+    expect(await cli('--token', tokens.auditor, 'requests', 'show', 'req_1')).toBe(0);
+    expect(out).toContain('Request req_1 (fake-pack · access · open)\n');
+    expect(out).toMatch(/^ {2}subject +subj_abcdefgh1234$/m);
+    expect(out).toMatch(/^ {2}received +2026-01-05T09:00:00\.000Z by dpo-1 \(day 1: 2026-01-05\)$/m);
+    expect(out).toMatch(/^ {2}due +2026-04-07 \(running, 90 day\(s\) left\)$/m);
+    expect(out).toMatch(/^ {2}because +Received 2026-01-05 \(day 1\): due 2026-04-05, 3 months later\.$/m);
+    expect(out).toMatch(/^ {16}Extended by 2 month\(s\), notified 2026-01-07: records across several systems\.$/m);
+    expect(out).toMatch(/^ {16}The clock stood still 2 day\(s\) while waiting \(identity from 2026-01-05 to 2026-01-05; clarification from 2026-01-05 to 2026-01-07\): 2026-04-07\.$/m);
+    expect(out).toMatch(/^ {2}history +2026-01-05T09:00:00\.000Z received by dpo-1: waiting for proof of identity: clock paused$/m);
+    expect(out).toMatch(/^ {16}2026-01-05T09:00:00\.000Z identity-confirmed by dpo-1: clock running again$/m);
+    expect(out).toMatch(/^ {16}2026-01-07T09:00:00\.000Z extended by dpo-1: records across several systems$/m);
+    expect(out).not.toContain('decisions');
+    expect(out).not.toContain('certificate');
+
+    out = '';
+    expect(await cli('--token', tokens.dpo, '--json', 'requests', 'pause', 'req_1', '--reason', 'fee')).toBe(0);
+    expect(JSON.parse(out)).toMatchObject({ id: 'req_1', reading: { clock: { state: 'paused' } }, clock: { pauses: [{ reason: 'identity' }, { reason: 'clarification' }, { reason: 'fee', to: null }] } });
+  });
+
+  it('exits 2 with the rule that was broken, and refuses unknown pause reasons and extensions', async () => {
+    await logNew('--kind', 'access', '--subject', subj, '--identity-verified');
+    out = '';
+    expect(await cli('--token', tokens.dpo, 'requests', 'confirm-identity', 'req_1')).toBe(2);
+    expect(err).toBe('custodian: request req_1 is not waiting for identity (it is open) (HTTP 409 request-state)\n');
+
+    err = '';
+    expect(await cli('--token', tokens.dpo, 'requests', 'resume', 'req_1')).toBe(2);
+    expect(err).toContain('the clock is not paused');
+
+    err = '';
+    expect(await cli('--token', tokens.dpo, 'requests', 'pause', 'req_1', '--reason', 'holiday')).toBe(2);
+    expect(err).toContain('Allowed choices are identity, clarification, fee');
+
+    err = '';
+    expect(await cli('--token', tokens.dpo, 'requests', 'extend', 'req_1', '--months', '3', '--reason', 'complex')).toBe(2);
+    expect(err).toContain('Allowed choices are 1, 2');
+
+    err = '';
+    expect(await cli('--token', tokens.dpo, 'requests', 'extend', 'req_1', '--months', '1')).toBe(2);
+    expect(err).toContain("required option '--reason <text>' not specified");
+
+    err = '';
+    expect(await cli('--token', tokens.auditor, 'requests', 'pause', 'req_1', '--reason', 'fee')).toBe(2);
+    expect(err).toContain('this needs the dpo role; it has auditor');
+
+    err = '';
+    expect(await cli('--token', tokens.dpo, 'requests', 'show', 'req_9')).toBe(2);
+    expect(err).toBe('custodian: no request with id "req_9" (HTTP 404 not-found)\n');
+    expect(out).toBe('');
+  });
+
+  it('show lists an erasure’s decisions per record and its certificate: stores, outcomes and when the key was destroyed', async () => {
+    const [a] = await platform.ingest([sampleEvent()], 'test'); // occurred 2026-01-02: retention ends 2026-02-01
+    platform.clock.advance('P30D'); // 2026-02-04: past that, with no sweep run yet
+    const [b] = await platform.ingest([sampleEvent({ occurredAt: '2026-02-03T10:00:00Z' })], 'test'); // same person, kept for weeks yet
+    if (a?.status !== 'accepted' || b?.status !== 'accepted') throw new Error('sample events were not accepted');
+    // the fake knows people by reference only and its stores give no receipts: the real ones are added below
+    const logged = await platform.receiveRequest({ controller: 'fake-pack', kind: 'erasure', subjectRef: a.subjectRef, identityVerified: true }, 'dpo-1');
+    expect(logged.status).toBe('completed');
+    const read = platform.request.bind(platform);
+    platform.request = async (id) => {
+      const r = await read(id);
+      return r?.certificate
+        ? {
+            ...r,
+            certificate: {
+              ...r.certificate,
+              stores: [
+                { recordId: a.recordId, store: 'crm', outcome: 'deleted', at: '2026-02-04T09:00:01.000Z', detail: 'HTTP 204' },
+                { recordId: a.recordId, store: 'event-log', outcome: 'absent', at: '2026-02-04T09:00:02.000Z', detail: 'already compacted' },
+              ],
+              failures: [{ recordId: a.recordId, store: 'backup', lastError: 'HTTP 503' }],
+              keyDestroyedAt: '2026-02-04T09:00:03.000Z',
+            },
+          }
+        : r;
+    };
+
+    expect(await cli('--token', tokens.auditor, 'requests', 'show', logged.id)).toBe(0);
+    expect(err).toBe('');
+    expect(out).toContain(`Request ${logged.id} (fake-pack · erasure · completed)\n`);
+    expect(out).toMatch(/^ {2}due +2026-03-04 \(completed 2026-02-04T09:00:00\.000Z, on time\)$/m);
+    expect(out).toMatch(/^ {2}outcome +Erasure partly granted: 1 record\(s\) to erase; 1 refused \(Art 17\(3\)\(b\)\)\.$/m);
+    expect(out).toMatch(/^ {2}decisions$/m);
+    expect(out).toMatch(/^ {4}record +decision +article +reason$/m);
+    expect(out).toMatch(new RegExp(`^ {4}${a.recordId} +erase +Art 17\\(1\\)\\(a\\) +Granted under Art 17\\(1\\)\\(a\\): `, 'm'));
+    expect(out).toMatch(new RegExp(`^ {4}${b.recordId} +refuse +Art 17\\(3\\)\\(b\\) +Refused under Art 17\\(3\\)\\(b\\): `, 'm'));
+    expect(out).toMatch(/^ {2}certificate +issued 2026-02-04T09:00:00\.000Z: Erasure partly granted: .* 0 deletion\(s\) confirmed at 0 store\(s\); the data key is kept for the records refused\.$/m);
+    expect(out).toMatch(/^ {4}record +store +outcome +at$/m);
+    expect(out).toMatch(new RegExp(`^ {4}${a.recordId} +crm +deleted +2026-02-04T09:00:01\\.000Z$`, 'm'));
+    expect(out).toMatch(new RegExp(`^ {4}${a.recordId} +event-log +absent +2026-02-04T09:00:02\\.000Z$`, 'm'));
+    expect(out).toMatch(new RegExp(`^ {16}ESCALATED: ${a.recordId} at backup: HTTP 503$`, 'm'));
+    expect(out).toMatch(/^ {2}key destroyed 2026-02-04T09:00:03\.000Z$/m);
+
+    out = '';
+    expect(await cli('--token', tokens.dpo, '--json', 'requests', 'show', logged.id)).toBe(0);
+    expect(JSON.parse(out)).toMatchObject({ id: logged.id, decisions: [{ decision: 'erase' }, { decision: 'refuse' }], certificate: { keyDestroyedAt: '2026-02-04T09:00:03.000Z' } });
+  });
+});

@@ -3,9 +3,9 @@
  * tests can run them against a real server and read what an operator would see.
  */
 import { readFileSync } from 'node:fs';
-import { HOLD_REASON_NAMES, type HoldScope, type PlaceHoldRequest } from '@custodian/contracts';
-import type { AuditEntry, AuditVerification, DeadLetterView, HoldView, IngestResult, LiftOutcome, ProcessView, RecordView, SweepReport } from '@custodian/core';
-import { describeScope, type RecordState } from '@custodian/workflows';
+import { HOLD_REASON_NAMES, type HoldScope, type PlaceHoldRequest, type SubjectIdentifier } from '@custodian/contracts';
+import type { AuditEntry, AuditVerification, DeadLetterView, HoldView, IngestResult, LiftOutcome, ProcessView, RecordView, RequestView, SweepReport } from '@custodian/core';
+import { describeScope, londonDate, readClock, type ClockReading, type ClockState, type PauseReason, type RecordState, type Right } from '@custodian/workflows';
 import { UsageError } from './tokens';
 import { EXIT, printJson, type Ctx } from './io';
 
@@ -218,6 +218,168 @@ export async function holdsReviewCommand(ctx: Ctx, id: string, opts: { keep?: bo
     const l = r.lifted ?? { recordsUnheld: 0, tasksResumed: 0 };
     ctx.io.out(`Hold ${r.hold.id} released: ${l.recordsUnheld} record(s) no longer held (disposed at the next sweep), ${l.tasksResumed} deletion task(s) resumed\n`);
   }
+  return EXIT.ok;
+}
+
+// ---------------------------------------------------------------- subject-rights requests
+
+const CLOCK_WORDS: Record<ClockState, string> = { running: 'running', 'due-soon': 'due soon', overdue: 'OVERDUE', paused: 'paused' };
+const TIMELINESS_WORDS: Record<RequestView['reading']['timeliness'], string> = { running: 'running', 'on-time': 'completed on time', late: 'completed LATE' };
+
+/** the clock as it stands, or as it stood on the day a completed request was completed */
+function clockOf(r: RequestView): ClockReading | null {
+  return r.reading.clock ?? (r.completedAt ? readClock(r.clock, londonDate(r.completedAt)) : null);
+}
+
+/** what the clock waits for while it stands still */
+const waitingFor = (r: RequestView): string => r.clock.pauses.find((p) => p.to === null)?.reason ?? '?';
+
+/** OVERDUE, due soon, running, paused (waiting for identity), or how a completed request finished */
+function clockWords(r: RequestView): string {
+  const c = r.reading.clock;
+  if (!c) return TIMELINESS_WORDS[r.reading.timeliness];
+  return c.state === 'paused' ? `paused (waiting for ${waitingFor(r)})` : CLOCK_WORDS[c.state];
+}
+
+/** a running clock in words: OVERDUE, 3 day(s) late; due soon, 4 day(s) left */
+const daysInWords = (c: ClockReading): string => `${CLOCK_WORDS[c.state]}, ${c.daysLeft < 0 ? `${-c.daysLeft} day(s) late` : `${c.daysLeft} day(s) left`}`;
+
+/** one sentence on where a request now stands, for the commands that change it */
+function standing(r: RequestView): string {
+  const c = r.reading.clock;
+  if (!c) return `${TIMELINESS_WORDS[r.reading.timeliness]}${r.outcome ? `: ${r.outcome}` : ''}`;
+  if (c.state === 'paused') return `clock paused while waiting for ${waitingFor(r)}`;
+  return `due ${c.dueOn} (${daysInWords(c)})`;
+}
+
+export async function requestsListCommand(ctx: Ctx, opts: { status?: string; controller?: string; subject?: string; limit?: number }): Promise<number> {
+  const res = await ctx.api.get<{ requests: RequestView[] }>('/v1/requests', { status: opts.status, controller: opts.controller, subjectRef: opts.subject, limit: opts.limit });
+  if (ctx.json) return printJson(ctx, res);
+  if (res.requests.length === 0) {
+    ctx.io.out('No requests.\n');
+    return EXIT.ok;
+  }
+  ctx.io.out(
+    table([
+      ['id', 'council', 'kind', 'status', 'received', 'due', 'clock'],
+      ...res.requests.map((r) => [r.id, r.controller, r.kind, r.status, r.clock.receivedOn, clockOf(r)?.dueOn ?? '—', clockWords(r)]),
+    ]),
+  );
+  return EXIT.ok;
+}
+
+export async function requestsShowCommand(ctx: Ctx, id: string): Promise<number> {
+  const r = await ctx.api.get<RequestView>(`/v1/requests/${encodeURIComponent(id)}`);
+  if (ctx.json) return printJson(ctx, r);
+  const c = clockOf(r);
+  let out = `Request ${r.id} (${r.controller} · ${r.kind} · ${r.status})\n`;
+  out += field('subject', r.subjectRef);
+  out += field('received', `${r.receivedAt} by ${r.receivedBy} (day 1: ${r.clock.receivedOn})`);
+  if (c) {
+    const where = !r.reading.clock
+      ? `completed ${r.completedAt ?? '?'}, ${r.reading.timeliness === 'late' ? 'LATE' : 'on time'}`
+      : c.state === 'paused'
+        ? `paused: waiting for ${waitingFor(r)}; the date moves on each day it waits`
+        : daysInWords(c);
+    out += field('due', `${c.dueOn} (${where})`);
+    for (const [i, b] of c.because.entries()) out += field(i === 0 ? 'because' : '', b);
+  }
+  if (r.outcome) out += field('outcome', r.outcome);
+  for (const [i, e] of r.history.entries()) out += field(i === 0 ? 'history' : '', `${e.at} ${e.action} by ${e.by}${e.note ? `: ${e.note}` : ''}`);
+  if (r.decisions.length) {
+    out += '  decisions\n';
+    out += table([['    record', 'decision', 'article', 'reason'], ...r.decisions.map((d) => [`    ${d.recordId}`, d.decision, d.article ?? '—', d.reason])]);
+  }
+  const cert = r.certificate;
+  if (cert) {
+    out += field('certificate', `issued ${cert.issuedAt}: ${cert.summary}`);
+    if (cert.stores.length) out += table([['    record', 'store', 'outcome', 'at'], ...cert.stores.map((s) => [`    ${s.recordId}`, s.store, s.outcome, s.at])]);
+    else out += field('', 'no store deletions');
+    for (const f of cert.failures) out += field('', `ESCALATED: ${f.recordId} at ${f.store}: ${f.lastError}`);
+    out += field('key destroyed', cert.keyDestroyedAt ?? 'no: the data key is kept for the records refused');
+  }
+  ctx.io.out(out);
+  return EXIT.ok;
+}
+
+export interface NewRequestOptions {
+  controller: string;
+  kind: string;
+  subject?: string;
+  email?: string;
+  phone?: string;
+  name?: string;
+  dob?: string;
+  postcode?: string;
+  receivedAt?: string;
+  identityVerified?: boolean;
+}
+
+/** the identifier options and the identifier kind each gives */
+const IDENTIFIER_OPTIONS = [
+  ['email', 'email'],
+  ['phone', 'phone'],
+  ['name', 'name'],
+  ['dob', 'date-of-birth'],
+  ['postcode', 'postcode'],
+] as const satisfies ReadonlyArray<readonly [keyof NewRequestOptions, SubjectIdentifier['kind']]>;
+
+const PERSON_OPTIONS = '--subject <subjectRef>, or identifiers as the council knows the person (--email, --phone, --name, --dob, --postcode)';
+
+/** the person the options name, as the request body takes them, or why they do not name exactly one */
+function requestPerson(o: NewRequestOptions): { subjectRef: string } | { identifiers: SubjectIdentifier[] } | string {
+  const identifiers = IDENTIFIER_OPTIONS.filter(([opt]) => o[opt] !== undefined).map(([opt, kind]) => ({ kind, value: o[opt] as string }));
+  if (o.subject !== undefined && identifiers.length) return `give either --subject or identifiers, not both: ${PERSON_OPTIONS}`;
+  if (o.subject !== undefined) return { subjectRef: o.subject };
+  if (!identifiers.length) return `name the person: ${PERSON_OPTIONS}`;
+  return { identifiers };
+}
+
+export async function requestsNewCommand(ctx: Ctx, opts: NewRequestOptions): Promise<number> {
+  const person = requestPerson(opts);
+  if (typeof person === 'string') {
+    ctx.io.err(`requests new: ${person}\n`);
+    return EXIT.failed;
+  }
+  const body = {
+    controller: opts.controller,
+    kind: opts.kind as Right,
+    ...person,
+    ...(opts.receivedAt !== undefined ? { receivedAt: opts.receivedAt } : {}),
+    identityVerified: !!opts.identityVerified,
+  };
+  const r = await ctx.api.post<RequestView>('/v1/requests', body);
+  if (ctx.json) return printJson(ctx, r);
+  const next = r.status === 'awaiting-identity' ? ` (confirm it with \`custodian requests confirm-identity ${r.id}\`)` : '';
+  ctx.io.out(`Request ${r.id} logged: ${r.kind} for subject ${r.subjectRef} (${r.controller}), received ${r.clock.receivedOn}; ${standing(r)}${next}\n`);
+  return EXIT.ok;
+}
+
+export async function requestsConfirmIdentityCommand(ctx: Ctx, id: string): Promise<number> {
+  const r = await ctx.api.post<RequestView>(`/v1/requests/${encodeURIComponent(id)}/identity-confirmed`);
+  if (ctx.json) return printJson(ctx, r);
+  ctx.io.out(`Request ${r.id}: identity confirmed; ${standing(r)}\n`);
+  return EXIT.ok;
+}
+
+export async function requestsPauseCommand(ctx: Ctx, id: string, opts: { reason: string }): Promise<number> {
+  const r = await ctx.api.post<RequestView>(`/v1/requests/${encodeURIComponent(id)}/pause`, { reason: opts.reason as PauseReason });
+  if (ctx.json) return printJson(ctx, r);
+  ctx.io.out(`Request ${r.id}: ${standing(r)} (resume it with \`custodian requests resume ${r.id}\` when the answer comes)\n`);
+  return EXIT.ok;
+}
+
+export async function requestsResumeCommand(ctx: Ctx, id: string): Promise<number> {
+  const r = await ctx.api.post<RequestView>(`/v1/requests/${encodeURIComponent(id)}/resume`);
+  if (ctx.json) return printJson(ctx, r);
+  ctx.io.out(`Request ${r.id}: clock running again; ${standing(r)}\n`);
+  return EXIT.ok;
+}
+
+export async function requestsExtendCommand(ctx: Ctx, id: string, opts: { months: string; reason: string }): Promise<number> {
+  const r = await ctx.api.post<RequestView>(`/v1/requests/${encodeURIComponent(id)}/extend`, { months: Number(opts.months) as 1 | 2, reason: opts.reason });
+  if (ctx.json) return printJson(ctx, r);
+  ctx.io.out(`Request ${r.id} extended by ${opts.months} month(s); ${standing(r)}\n`);
   return EXIT.ok;
 }
 

@@ -3,6 +3,7 @@
  * files), so it works the same against the embedded demo and a distributed deployment.
  */
 import { HOLD_REASONS } from '@custodian/contracts';
+import { RIGHTS, type RequestStatus } from '@custodian/workflows';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ApiClient, ApiError } from './client';
 import {
@@ -18,6 +19,14 @@ import {
   holdsReviewCommand,
   holdsShowCommand,
   recordCommand,
+  requestsConfirmIdentityCommand,
+  requestsExtendCommand,
+  requestsListCommand,
+  requestsNewCommand,
+  requestsPauseCommand,
+  requestsResumeCommand,
+  requestsShowCommand,
+  type NewRequestOptions,
   type PlaceHoldOptions,
   subjectCommand,
   sweepCommand,
@@ -27,6 +36,8 @@ import {
 import { EXIT, processIo, type Ctx, type Io } from './io';
 import { publish } from './publish';
 import { DEFAULT_TOKEN_FILE, DEFAULT_URL, resolveToken } from './tokens';
+
+const REQUEST_STATUSES: readonly RequestStatus[] = ['awaiting-identity', 'open', 'in-progress', 'completed', 'withdrawn'];
 
 function wholeNumber(v: string): number {
   const n = Number(v);
@@ -155,6 +166,72 @@ export async function run(args: string[], io: Io = processIo()): Promise<number>
     .requiredOption('--note <text>', 'what the reviewer considered, in words that name no one')
     .action(async (id: string, o: { keep?: boolean; release?: boolean; note: string }, cmd: Command) => {
       code = await holdsReviewCommand(ctx(cmd, ['dpo']), id, o);
+    });
+
+  const requests = program.command('requests').description('subject-rights requests: each with its statutory clock (one month, paused while waiting, extendable)');
+  requests
+    .command('list')
+    .description('list subject-rights requests, newest first, with their due date and where each clock stands')
+    .addOption(new Option('--status <status>', 'only requests in this state').choices(REQUEST_STATUSES))
+    .option('--controller <id>', "only this council's requests")
+    .option('--subject <subjectRef>', "only this subject's requests (subj_…)")
+    .option('--limit <n>', 'how many', wholeNumber)
+    .action(async (o: { status?: string; controller?: string; subject?: string; limit?: number }, cmd: Command) => {
+      code = await requestsListCommand(ctx(cmd, ['dpo', 'auditor']), o);
+    });
+  requests
+    .command('show')
+    .description('show a request: its clock and why, its history, and (erasure) the decisions and the certificate')
+    .argument('<id>')
+    .action(async (id: string, _o: unknown, cmd: Command) => {
+      code = await requestsShowCommand(ctx(cmd, ['dpo', 'auditor']), id);
+    });
+  requests
+    .command('new')
+    .description('log a subject-rights request for a person named by --subject or by identifiers; an erasure with identity verified is decided and begun at once')
+    .requiredOption('--controller <id>', 'the council the request was made to')
+    .addOption(new Option('--kind <right>', 'the right exercised').choices(RIGHTS).makeOptionMandatory())
+    .option('--subject <subjectRef>', 'the person: the pseudonymous subject reference (subj_…)')
+    .option('--email <address>', 'or identifiers as the council knows the person: email address')
+    .option('--phone <number>', 'phone number')
+    .option('--name <name>', 'full name')
+    .option('--dob <yyyy-mm-dd>', 'date of birth')
+    .option('--postcode <postcode>', 'postcode')
+    .option('--received-at <iso>', 'when the council received it (default now): the clock counts from that day')
+    .option('--identity-verified', "the person's identity is already confirmed; without it the clock stands still until confirm-identity")
+    .action(async (o: NewRequestOptions, cmd: Command) => {
+      code = await requestsNewCommand(ctx(cmd, ['dpo']), o);
+    });
+  requests
+    .command('confirm-identity')
+    .description("confirm the person's identity: the clock runs again (an erasure is decided and begun)")
+    .argument('<id>')
+    .action(async (id: string, _o: unknown, cmd: Command) => {
+      code = await requestsConfirmIdentityCommand(ctx(cmd, ['dpo']), id);
+    });
+  requests
+    .command('pause')
+    .description('stop the clock while waiting for the person')
+    .argument('<id>')
+    .addOption(new Option('--reason <reason>', 'what the council is waiting for').choices(['identity', 'clarification', 'fee']).makeOptionMandatory())
+    .action(async (id: string, o: { reason: string }, cmd: Command) => {
+      code = await requestsPauseCommand(ctx(cmd, ['dpo']), id, o);
+    });
+  requests
+    .command('resume')
+    .description('run the clock again: the answer came')
+    .argument('<id>')
+    .action(async (id: string, _o: unknown, cmd: Command) => {
+      code = await requestsResumeCommand(ctx(cmd, ['dpo']), id);
+    });
+  requests
+    .command('extend')
+    .description('extend the deadline of a complex request by one or two months (only within the first month)')
+    .argument('<id>')
+    .addOption(new Option('--months <n>', 'how many months').choices(['1', '2']).makeOptionMandatory())
+    .requiredOption('--reason <text>', 'why, as the person is told it; name no one')
+    .action(async (id: string, o: { months: string; reason: string }, cmd: Command) => {
+      code = await requestsExtendCommand(ctx(cmd, ['dpo']), id, o);
     });
 
   const audit = program
