@@ -67,8 +67,12 @@ export type CategoryPolicy = z.infer<typeof CategoryPolicy>;
 export const Store = z.strictObject({
   id: Id,
   name: z.string().min(1),
-  /** files: recordings as files; http: a vendor deletion API; platform: Custodian's own copies */
-  kind: z.enum(['files', 'http', 'platform']),
+  /**
+   * files: recordings as files; http: a vendor deletion API; command: a council system that deletes
+   * its own data when sent an erasure command, and acknowledges it; mongodb: a collection of a
+   * council database; platform: Custodian's own copies
+   */
+  kind: z.enum(['files', 'http', 'command', 'mongodb', 'platform']),
   /** the processor operating the store, if any (id from `processors`) */
   processor: Id.optional(),
   country: CountryCode,

@@ -313,3 +313,19 @@ describe('access exports', () => {
     expect(done.json()).toMatchObject({ status: 'completed', outcome: 'sent by post' });
   });
 });
+
+describe('erasure commands', () => {
+  beforeEach(() => setUp(false));
+
+  it('lets a system poll and acknowledge with its service token, and says which field of an acknowledgement is wrong', async () => {
+    const list = await app.inject({ method: 'GET', url: '/v1/erasure-commands?controller=fake-pack&store=portal', headers: as(tokens.service) });
+    expect(list.statusCode).toBe(200);
+    expect(list.json()).toEqual({ commands: [] });
+    expect((await app.inject({ method: 'GET', url: '/v1/erasure-commands?controller=fake-pack&store=portal', headers: as(tokens.auditor) })).statusCode).toBe(403);
+    const bad = await app.inject({ method: 'POST', url: '/v1/erasure-commands/acks', headers: as(tokens.service), payload: { acks: [{ commandId: 'task_1', recordId: 'rec_1', store: 'portal', outcome: 'gone', detail: 'x' }] } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().details).toEqual([expect.objectContaining({ path: 'acks[0].outcome' })]);
+    const ok = await app.inject({ method: 'POST', url: '/v1/erasure-commands/acks', headers: as(tokens.service), payload: { acks: [{ commandId: 'task_1', recordId: 'rec_1', store: 'portal', outcome: 'deleted', detail: 'removed' }] } });
+    expect(ok.json()).toEqual({ results: [{ commandId: 'task_1', status: 'rejected', reason: 'no such command' }] });
+  });
+});

@@ -475,6 +475,32 @@ export const CompleteBody = z.strictObject({ outcome: described(z.string().min(3
 export const PauseBody = z.strictObject({ reason: z.enum(['identity', 'clarification', 'fee']) });
 export const ExtendBody = z.strictObject({ months: z.union([z.literal(1), z.literal(2)]), reason: z.string().min(3).max(500) });
 
+// ---------------------------------------------------------------- erasure commands (systems that delete their own data)
+
+export const ErasureCommandSchema = component(
+  'ErasureCommand',
+  z.object({ commandId: z.string(), recordId: z.string(), controller: z.string(), store: z.string(), locator: z.string(), issuedAt: iso(), attempt: z.number().int() }),
+  'Delete the data at `locator` in your system, then acknowledge with the same commandId. A command may come again (same id) until acknowledged.',
+);
+export const CommandsQuery = z.object({ controller: CouncilId, store: described(z.string().min(1).max(63), 'your store id in the council\'s policy pack'), limit: limit(100) });
+export const CommandList = z.object({ commands: z.array(ErasureCommandSchema) });
+export const ErasureAckSchema = component(
+  'ErasureAck',
+  z.strictObject({
+    commandId: z.string().min(1).max(64),
+    recordId: z.string().min(1).max(64),
+    store: z.string().min(1).max(63),
+    outcome: z.enum(['deleted', 'absent', 'failed']),
+    detail: described(z.string().min(1).max(500), 'what your system did, naming no one'),
+    reference: z.string().min(1).max(128).optional(),
+  }),
+  'Your system deleted the data (or found it already gone), or could not.',
+);
+export const AcksBody = z.strictObject({ acks: z.array(ErasureAckSchema).min(1).max(1000) });
+export const AckResults = z.object({
+  results: z.array(z.discriminatedUnion('status', [z.object({ commandId: z.string(), status: z.enum(['applied', 'duplicate']) }), z.object({ commandId: z.string(), status: z.literal('rejected'), reason: z.string() })])),
+});
+
 // ---------------------------------------------------------------- drift checks (compile time only)
 
 /** Deep structural normalisation, so `A & B` and the equivalent flat object compare equal. */

@@ -59,6 +59,10 @@ import {
   PauseBody,
   ExtendBody,
   AccessExportSchema,
+  CommandsQuery,
+  CommandList,
+  AcksBody,
+  AckResults,
   CompleteBody,
 } from './schemas';
 import { renderAccessDocument } from './access-document';
@@ -351,6 +355,19 @@ function routes(platform: Platform): FastifyPluginAsync {
       app.post('/v1/requests/:id/extend', { config: a.config, schema: { ...doc(a), params: IdParams, body: ExtendBody, response: { 200: RequestViewSchema, 404: ErrorBody, 409: ErrorBody, ...INPUT_ERRORS } } }, async (req) =>
         platform.extendRequest(req.params.id, req.body.months, req.body.reason, actor(req)),
       );
+    }
+    {
+      // council systems that delete their own data poll for commands with their service token
+      const a = access(['service'], 'Erasure commands your system has not acknowledged yet, oldest first (embedded runtime; the distributed one publishes them to the erasure-command topic)', 'erasure commands');
+      app.get('/v1/erasure-commands', { config: a.config, schema: { ...doc(a), querystring: CommandsQuery, response: { 200: CommandList, ...INPUT_ERRORS } } }, async (req) => {
+        return { commands: await platform.erasureCommands(req.query) };
+      });
+    }
+    {
+      const a = access(['service'], 'Acknowledge erasure commands: deleted, already absent, or could not delete (escalated)', 'erasure commands');
+      app.post('/v1/erasure-commands/acks', { config: a.config, schema: { ...doc(a), body: AcksBody, response: { 200: AckResults, ...INPUT_ERRORS } } }, async (req) => ({
+        results: await platform.acknowledge(req.body.acks, actor(req)),
+      }));
     }
     {
       const a = access(['operator'], 'Replay the event log into the registry from an offset or a time (idempotent)', 'operations');

@@ -10,6 +10,7 @@ export * from './disposal';
 export * from './holds';
 export * from './subject-requests';
 export * from './access';
+export * from './erasure-commands';
 export * from './platform-service';
 export * from './serial';
 export * from './subject-cache';

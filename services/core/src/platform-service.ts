@@ -2,6 +2,8 @@ import type { PlaceHoldRequest, ReviewHoldRequest } from '@custodian/contracts';
 import { explainRecord, type Hold, type RecordState } from '@custodian/workflows';
 import { HoldService, openHolds, type HoldView, type LiftOutcome } from './holds';
 import { RequestService, type ReceiveInput, type RequestView } from './subject-requests';
+import { applyAcks, type AckResult } from './erasure-commands';
+import { UnsupportedRequestError } from './platform';
 import type { PauseReason, SubjectRequest } from '@custodian/workflows';
 import { KeyShreddedError, type Sealer } from './crypto';
 import { DisposalService } from './disposal';
@@ -12,7 +14,7 @@ import { LIFECYCLE_GROUP, Projector } from './projector';
 import { Serial } from './serial';
 import { InProcessOrchestrator } from './in-process-orchestrator';
 import { isAdvanceable } from './clocks';
-import type { HoldStore, RequestStore, KeyVault, Orchestrator, ProcessView, ApiTokens, IdempotencyKeys, AuditEntry, AuditLog, Clock, ConnectorDirectory, DeadLetter, DeadLetterStore, DeletionTasks, EventBus, Registry, SubjectIndex } from './ports';
+import type { CommandOutbox, ErasureAck, ErasureCommand, HoldStore, RequestStore, KeyVault, Orchestrator, ProcessView, ApiTokens, IdempotencyKeys, AuditEntry, AuditLog, Clock, ConnectorDirectory, DeadLetter, DeadLetterStore, DeletionTasks, EventBus, Registry, SubjectIndex } from './ports';
 import type { MasterKey } from './crypto';
 
 export interface PlatformPorts {
@@ -33,6 +35,8 @@ export interface PlatformPorts {
   vault: KeyVault;
   /** the processes that wait (sweeps now): in process unless given (Temporal) */
   orchestrator?: Orchestrator;
+  /** the embedded runtime's outbox of erasure commands (the distributed one sends them to a topic) */
+  commandOutbox?: CommandOutbox;
   /** where the log cannot deduplicate by itself (Kafka) */
   idempotency?: IdempotencyKeys;
 }
@@ -124,6 +128,27 @@ export class PlatformService implements Platform {
     const r = await this.lifecycle.run(() => this.requestService.confirmIdentity(id, actor));
     if (r.status === 'in-progress') return this.afterErasureBegun(r.id);
     return r;
+  }
+
+  /** the erasure commands a subscribed system has not acknowledged yet (embedded: it polls for them) */
+  async erasureCommands(q: { controller: string; store: string; limit: number }): Promise<ErasureCommand[]> {
+    if (!this.p.commandOutbox) throw new UnsupportedRequestError('erasure commands go to the erasure-command topic in this runtime; subscribe to it');
+    return this.p.commandOutbox.pending(q);
+  }
+
+  /**
+   * A subscribed system's acknowledgements: each finishes (or escalates) its deletion task; records
+   * whose tasks are all done are disposed and erasures that waited on them complete.
+   */
+  async acknowledge(acks: ErasureAck[], actor: string): Promise<AckResult[]> {
+    return this.lifecycle.run(async () => {
+      const { results, touched } = await applyAcks(this.p, acks, actor);
+      const now = this.clock.now().toISOString();
+      if (touched.length) await this.disposal.completeFinished([...(await this.p.registry.get(touched)).values()], now);
+      await this.requestService.progress();
+      await this.p.commandOutbox?.acknowledged(results.filter((r) => r.status !== 'rejected').map((r) => r.commandId), now);
+      return results;
+    });
   }
 
   accessPackage(id: string) {

@@ -7,6 +7,8 @@ import type { Explanation, Hold, RecordState } from '@custodian/workflows';
 import type { HoldView, LiftOutcome } from './holds';
 import type { ReceiveInput, RequestView } from './subject-requests';
 import type { AccessPackage } from './access';
+import type { AckResult } from './erasure-commands';
+import type { ErasureAck, ErasureCommand } from './ports';
 
 export type AccessExport = AccessPackage & { notPortable: Array<{ recordId: string; category: string; reason: string }> };
 import type { PauseReason, SubjectRequest } from '@custodian/workflows';
@@ -116,6 +118,10 @@ export interface Platform {
   confirmIdentity(id: string, actor: string): Promise<RequestView>;
   /** access or portability: everything held, decrypted, other people's data withheld */
   accessPackage(id: string): Promise<AccessExport>;
+  /** erasure commands a subscribed system has yet to acknowledge (the embedded outbox) */
+  erasureCommands(q: { controller: string; store: string; limit: number }): Promise<ErasureCommand[]>;
+  /** acknowledgements from subscribed systems, one result per acknowledgement */
+  acknowledge(acks: ErasureAck[], actor: string): Promise<AckResult[]>;
   /** records that the council answered the request (not erasure, which completes itself) */
   completeRequest(id: string, outcome: string, actor: string): Promise<RequestView>;
   pauseRequest(id: string, reason: PauseReason, actor: string): Promise<RequestView>;

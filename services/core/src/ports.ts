@@ -209,6 +209,8 @@ export interface DeletionTasks {
   begin(records: RecordState[], tasks: DeletionTask[], audit: AuditInput[], atIso: string): Promise<void>;
   ready(nowIso: string, limit: number): Promise<DeletionTask[]>;
   ofRecords(recordIds: string[]): Promise<DeletionTask[]>;
+  /** tasks by id (an acknowledgement names its task) */
+  get(taskIds: string[]): Promise<DeletionTask[]>;
   update(tasks: DeletionTask[], audit: AuditInput[], atIso: string): Promise<void>;
   /** marks records disposed (with their receipts); their tasks are all done, and done tasks keep no locator */
   complete(records: RecordState[], audit: AuditInput[], atIso: string): Promise<void>;
@@ -283,6 +285,43 @@ export interface DeletionConnector {
   readonly kind: string;
   readonly retry: RetryPolicy;
   delete(requests: DeletionRequest[]): Promise<DeletionResult[]>;
+}
+
+/**
+ * An erasure command to a council system that deletes its own data (a CRM that subscribes to
+ * Custodian's commands), and the acknowledgement it sends back. The command id is the deletion
+ * task's id: pseudonymous, and stable across re-sends, so a system can deduplicate.
+ */
+export interface ErasureCommand {
+  commandId: string;
+  recordId: string;
+  controller: string;
+  store: string;
+  /** the system's own reference for the data (it may be personal at some systems: it travels in the message body only) */
+  locator: string;
+  issuedAt: string;
+  attempt: number;
+}
+export interface ErasureAck {
+  commandId: string;
+  recordId: string;
+  store: string;
+  outcome: 'deleted' | 'absent' | 'failed';
+  /** what the system says it did; never personal data */
+  detail: string;
+  reference?: string | undefined;
+}
+
+/** Where commands go: a Kafka topic (distributed) or an outbox the systems poll over HTTP (embedded). */
+export interface ErasureCommandChannel {
+  send(commands: ErasureCommand[]): Promise<void>;
+}
+
+/** The embedded channel: commands wait in an outbox until their system fetches and acknowledges them. */
+export interface CommandOutbox extends ErasureCommandChannel {
+  /** commands not yet acknowledged, oldest first; a re-sent command replaces its earlier send */
+  pending(q: { controller: string; store: string; limit: number }): Promise<ErasureCommand[]>;
+  acknowledged(commandIds: string[], atIso: string): Promise<void>;
 }
 
 export interface ConnectorDirectory {

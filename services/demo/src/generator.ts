@@ -639,7 +639,8 @@ function locationsFor(ctx: CouncilCtx, category: DataCategory, key: string, open
     const locator = store.kind === 'files' ? `${ctx.council}/${d.getUTCFullYear()}/${String(d.getUTCMonth() + 1).padStart(2, '0')}/${key}.${ext}` : key;
     out.push({ store: store.id, locator });
     const id = `${ctx.council}\u0000${store.id}\u0000${locator}`;
-    if (!ctx.artifacts.has(id)) {
+    // a command store deletes its own copy when told: there is nothing for the demo to put there
+    if (!ctx.artifacts.has(id) && store.kind !== 'command') {
       ctx.artifacts.set(id, store.kind === 'files' ? { controller: ctx.council, store: store.id, locator, kind: 'files', bytes } : { controller: ctx.council, store: store.id, locator, kind: 'http' });
     }
   }

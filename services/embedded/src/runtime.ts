@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  CommandConnector,
   MasterKey,
   PlatformService,
   PolicyBook,
@@ -11,6 +12,7 @@ import {
   loadPolicyPacks,
   type Clock,
   type ConnectorDirectory,
+  type DeletionConnector,
   type LoadedPack,
 } from '@custodian/core';
 import { EmbeddedStore } from './store';
@@ -28,6 +30,8 @@ export interface EmbeddedOptions {
   masterKey?: Buffer;
   sweepIntervalMs?: number;
   projectIntervalMs?: number;
+  /** stores of kind "command": how long to wait for an acknowledgement, and how many times to send (default 24 h, 3) */
+  commandAcks?: { timeoutMs: number; maxCommands: number };
   /** errors of background loops (a port failing) are reported, never thrown into the event loop */
   onError?: (where: string, err: unknown) => void;
 }
@@ -64,6 +68,13 @@ export class EmbeddedRuntime {
       this.clock = new SystemClock();
     }
     const master = masterKeyFor(opts);
+    // systems that delete their own data get their commands through this runtime's outbox
+    const commandStores = new Set(book.packs.flatMap((p) => p.pack.stores.filter((s) => s.kind === 'command').map((s) => `${p.pack.id}\u0000${s.id}`)));
+    const acks = opts.commandAcks ?? { timeoutMs: 24 * 3_600_000, maxCommands: 3 };
+    const command = new CommandConnector(store.commands, this.clock, { ackTimeoutMs: acks.timeoutMs, maxCommands: acks.maxCommands });
+    const connectors: ConnectorDirectory = {
+      find: (controller, storeId): DeletionConnector | undefined => opts.connectors.find(controller, storeId) ?? (commandStores.has(`${controller}\u0000${storeId}`) ? command : undefined),
+    };
     this.platform = new PlatformService({
       clock: this.clock,
       book,
@@ -78,8 +89,9 @@ export class EmbeddedRuntime {
       tasks: store.tasks,
       deadLetters: store.deadLetters,
       audit: store.audit,
-      connectors: opts.connectors,
+      connectors,
       tokens: store.tokens,
+      commandOutbox: store.commands,
     });
   }
 

@@ -96,5 +96,16 @@ CREATE TABLE IF NOT EXISTS subject_requests (
 CREATE INDEX IF NOT EXISTS subject_requests_status ON subject_requests(status, received_at);
 CREATE INDEX IF NOT EXISTS subject_requests_subject ON subject_requests(subject_ref, received_at);
 
+-- erasure commands for systems that delete their own data; they poll and acknowledge over HTTP
+CREATE TABLE IF NOT EXISTS erasure_commands (
+  command_id  TEXT PRIMARY KEY,
+  controller  TEXT NOT NULL,
+  store       TEXT NOT NULL,
+  issued_at   TEXT NOT NULL,
+  command     TEXT NOT NULL,
+  acked_at    TEXT
+);
+CREATE INDEX IF NOT EXISTS erasure_commands_pending ON erasure_commands(controller, store, issued_at) WHERE acked_at IS NULL;
+
 CREATE TABLE IF NOT EXISTS api_tokens (token_hash TEXT PRIMARY KEY, name TEXT NOT NULL, roles TEXT NOT NULL, created_at TEXT NOT NULL);
 `;

@@ -21,6 +21,8 @@ import {
   type DeletionTasks,
   type EventBus,
   type HoldStore,
+  type CommandOutbox,
+  type ErasureCommand,
   type RequestStore,
   type KeyVault,
   type PublishStatus,
@@ -109,6 +111,7 @@ export class EmbeddedStore {
   readonly tokens: ApiTokens;
   readonly holds: HoldStore;
   readonly requests: RequestStore;
+  readonly commands: CommandOutbox;
   private readonly saveRecordsSync: (records: RecordState[]) => void;
 
   constructor(readonly db: Db) {
@@ -123,6 +126,27 @@ export class EmbeddedStore {
     this.tokens = this.makeTokens();
     this.holds = this.makeHolds();
     this.requests = this.makeRequests();
+    this.commands = this.makeCommands();
+  }
+
+  private makeCommands(): CommandOutbox {
+    const db = this.db;
+    const upsert = db.prepare(`INSERT INTO erasure_commands(command_id, controller, store, issued_at, command, acked_at) VALUES (?, ?, ?, ?, ?, NULL)
+      ON CONFLICT(command_id) DO UPDATE SET issued_at = excluded.issued_at, command = excluded.command WHERE acked_at IS NULL`);
+    const pending = db.prepare(`SELECT command FROM erasure_commands WHERE controller = ? AND store = ? AND acked_at IS NULL ORDER BY issued_at, command_id LIMIT ?`);
+    const ack = db.prepare(`UPDATE erasure_commands SET acked_at = ?, command = json_set(command, '$.locator', '[disposed]') WHERE command_id = ? AND acked_at IS NULL`);
+    return {
+      send: async (commands) =>
+        db.transaction(() => {
+          for (const c of commands) upsert.run(c.commandId, c.controller, c.store, c.issuedAt, JSON.stringify(c));
+        })(),
+      pending: async (q) => (pending.all(q.controller, q.store, q.limit) as Array<{ command: string }>).map((r) => JSON.parse(r.command) as ErasureCommand),
+      // an acknowledged command keeps no locator: it may name the person at some systems
+      acknowledged: async (ids, at) =>
+        db.transaction(() => {
+          for (const id of ids) ack.run(at, id);
+        })(),
+    };
   }
 
   private makeRequests(): RequestStore {
@@ -402,6 +426,7 @@ export class EmbeddedStore {
     const update = db.prepare(`UPDATE deletion_tasks SET status = ?, next_attempt_at = ?, task = ? WHERE task_id = ?`);
     const ready = db.prepare(`SELECT task FROM deletion_tasks WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?`);
     const ofRecord = db.prepare(`SELECT task FROM deletion_tasks WHERE record_id = ?`);
+    const byId = db.prepare(`SELECT task FROM deletion_tasks WHERE task_id = ?`);
     const failed = db.prepare(`SELECT task FROM deletion_tasks WHERE status = 'failed' LIMIT ?`);
     const parse = (rows: unknown[]) => (rows as Array<{ task: string }>).map((r) => JSON.parse(r.task) as DeletionTask);
     const begin = db.transaction((records: RecordState[], tasks: DeletionTask[], audit: AuditInput[], at: string) => {
@@ -421,6 +446,7 @@ export class EmbeddedStore {
       begin: async (r, t, a, at) => begin(r, t, a, at),
       ready: async (now, limit) => parse(ready.all(now, limit)),
       ofRecords: async (ids) => ids.flatMap((id) => parse(ofRecord.all(id))),
+      get: async (ids) => ids.flatMap((id) => parse(byId.all(id))),
       update: async (t, a, at) => upd(t, a, at),
       complete: async (r, a, at) => complete(r, a, at),
       failed: async (limit) => parse(failed.all(limit)),

@@ -58,6 +58,12 @@ export class MongoDeletionTasks implements DeletionTasks {
     return (await this.tasks.find({ status: 'pending', nextAttemptAt: { $lte: nowIso } }).sort({ nextAttemptAt: 1, _id: 1 }).limit(limit).toArray()).map(fromTaskDoc);
   }
 
+  async get(taskIds: string[]): Promise<DeletionTask[]> {
+    if (!taskIds.length) return [];
+    const byId = new Map((await this.tasks.find({ _id: { $in: taskIds } }).toArray()).map((d) => [d._id, fromTaskDoc(d)]));
+    return taskIds.map((id) => byId.get(id)).filter((t): t is DeletionTask => t !== undefined);
+  }
+
   async ofRecords(recordIds: string[]): Promise<DeletionTask[]> {
     if (!recordIds.length) return [];
     return (await this.tasks.find({ recordId: { $in: recordIds } }).toArray()).map(fromTaskDoc);

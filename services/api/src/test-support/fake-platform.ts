@@ -38,6 +38,9 @@ import {
   type LiftOutcome,
   type ReceiveInput,
   type AccessExport,
+  type AckResult,
+  type ErasureAck,
+  type ErasureCommand,
   type RequestView,
 } from '@custodian/core';
 import {
@@ -426,6 +429,15 @@ export class FakePlatform implements Platform {
     };
   }
 
+  /** the fake has no stores that take commands */
+  async erasureCommands(): Promise<ErasureCommand[]> {
+    return [];
+  }
+
+  async acknowledge(acks: ErasureAck[]): Promise<AckResult[]> {
+    return acks.map((a) => ({ commandId: a.commandId, status: 'rejected' as const, reason: 'no such command' }));
+  }
+
   async completeRequest(id: string, outcome: string, actor: string): Promise<RequestView> {
     const r = requestCompleted(this.loadRequest(id), outcome, actor, this.nowIso());
     this.requestMap.set(id, r);
@@ -481,7 +493,7 @@ export class FakePlatform implements Platform {
       audit: { entries: this.auditLog.length, headHash: this.head() },
       requests: (() => {
         const open = [...this.requestMap.values()].filter((r) => r.status !== 'completed' && r.status !== 'withdrawn').map((r) => this.requestView(r));
-        const attention = open.filter((r) => r.reading.clock && r.reading.clock.state !== 'running').sort((a, b) => a.reading.clock!.dueOn.localeCompare(b.reading.clock!.dueOn));
+        const attention = open.filter((r) => r.reading.clock && r.reading.clock.state !== 'running').sort((a, b) => (a.reading.clock!.state === 'paused' ? 1 : 0) - (b.reading.clock!.state === 'paused' ? 1 : 0) || a.reading.clock!.dueOn.localeCompare(b.reading.clock!.dueOn));
         return { open: open.length, overdue: open.filter((r) => r.reading.clock?.state === 'overdue').length, attention: attention.slice(0, 20) };
       })(),
       holds: { open: openHolds.length, reviewsOverdue: attention.filter((h) => h.review === 'overdue').length, attention: attention.slice(0, 20) },

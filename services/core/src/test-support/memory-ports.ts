@@ -294,6 +294,9 @@ export class MemoryDeletionTasks implements DeletionTasks {
   async ready(nowIso: string, limit: number): Promise<DeletionTask[]> {
     return copy([...this.tasks.values()].filter((t) => t.status === 'pending' && t.nextAttemptAt <= nowIso).sort((a, b) => a.nextAttemptAt.localeCompare(b.nextAttemptAt)).slice(0, limit));
   }
+  async get(taskIds: string[]): Promise<DeletionTask[]> {
+    return copy(taskIds.map((id) => this.tasks.get(id)).filter((t): t is DeletionTask => t !== undefined));
+  }
   async ofRecords(recordIds: string[]): Promise<DeletionTask[]> {
     const ids = new Set(recordIds);
     return copy([...this.tasks.values()].filter((t) => ids.has(t.recordId)));
