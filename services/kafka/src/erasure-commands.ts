@@ -1,0 +1,188 @@
+import { Kafka, logLevel, type Consumer, type KafkaConfig, type Producer } from 'kafkajs';
+import type { ErasureAck, ErasureCommand, ErasureCommandChannel, Subscription } from '@custodian/core';
+import { z } from 'zod';
+
+/**
+ * The erasure-command topic and its acknowledgement topic, for council systems that delete their
+ * own data. Commands are keyed by their id (a deletion task's hash: pseudonymous); headers carry only
+ * organisational ids (council, store) so a system can filter without reading bodies. The body holds
+ * the system's locator, which can be personal at some systems: it travels in the body only.
+ */
+export const COMMAND_SCHEMA = 'erasure-command/1';
+export const ACK_SCHEMA = 'erasure-ack/1';
+
+export const ErasureAckMessage = z.strictObject({
+  commandId: z.string().min(1).max(64),
+  recordId: z.string().min(1).max(64),
+  store: z.string().min(1).max(63),
+  outcome: z.enum(['deleted', 'absent', 'failed']),
+  detail: z.string().min(1).max(500),
+  reference: z.string().min(1).max(128).optional(),
+});
+
+export interface CommandTopicsOptions {
+  brokers: string[];
+  clientId: string;
+  topicPrefix: string;
+  idempotent: boolean;
+  partitions: number;
+  replicationFactor: number;
+  maxWaitTimeMs?: number;
+  sessionTimeoutMs?: number;
+  onLog?: (level: 'error' | 'warn', message: string) => void;
+  kafka?: Partial<KafkaConfig>;
+}
+
+export class CommandTopics {
+  constructor(readonly prefix: string) {}
+  get commands() {
+    return `${this.prefix}.erasure-commands.v1`;
+  }
+  get acks() {
+    return `${this.prefix}.erasure-acks.v1`;
+  }
+  get deadLetters() {
+    return `${this.prefix}.dlq.v1`;
+  }
+}
+
+export class KafkaErasureCommands implements ErasureCommandChannel {
+  readonly topics: CommandTopics;
+  private readonly kafka: Kafka;
+  private producer: Promise<Producer> | null = null;
+  private readonly consumers = new Set<Consumer>();
+
+  constructor(private readonly o: CommandTopicsOptions) {
+    this.topics = new CommandTopics(o.topicPrefix);
+    const log = o.onLog;
+    this.kafka = new Kafka({
+      clientId: o.clientId,
+      brokers: o.brokers,
+      logLevel: logLevel.WARN,
+      logCreator: () => (entry) => {
+        if (!log) return;
+        if (entry.level === logLevel.ERROR) log('error', entry.log.message);
+        else if (entry.level === logLevel.WARN) log('warn', entry.log.message);
+      },
+      retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 5_000 },
+      ...o.kafka,
+    });
+  }
+
+  private getProducer(): Promise<Producer> {
+    this.producer ??= (async () => {
+      const p = this.kafka.producer(this.o.idempotent ? { allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 } : { allowAutoTopicCreation: false });
+      await p.connect();
+      return p;
+    })().catch((e: unknown) => {
+      this.producer = null;
+      throw e;
+    });
+    return this.producer;
+  }
+
+  async send(commands: ErasureCommand[]): Promise<void> {
+    if (!commands.length) return;
+    const p = await this.getProducer();
+    await p.send({
+      topic: this.topics.commands,
+      acks: -1,
+      messages: commands.map((c) => ({
+        key: c.commandId,
+        value: JSON.stringify(c),
+        headers: { 'custodian-schema': COMMAND_SCHEMA, 'custodian-controller': c.controller, 'custodian-store': c.store },
+      })),
+    });
+  }
+
+  /**
+   * Delivers acknowledgements in batches and commits after `handle` resolved (a crash re-delivers;
+   * applying an acknowledgement twice is harmless). A message that is not an acknowledgement goes to
+   * the dead-letter topic with the field that is wrong, and the rest carry on.
+   */
+  async subscribeAcks(group: string, handle: (acks: ErasureAck[]) => Promise<void>): Promise<Subscription> {
+    const consumer = this.kafka.consumer({
+      groupId: group,
+      allowAutoTopicCreation: false,
+      sessionTimeout: this.o.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: Math.min(3_000, Math.floor((this.o.sessionTimeoutMs ?? 30_000) / 3)),
+      maxWaitTimeInMs: this.o.maxWaitTimeMs ?? 1_000,
+    });
+    this.consumers.add(consumer);
+    await consumer.connect();
+    await consumer.subscribe({ topics: [this.topics.acks], fromBeginning: true });
+    let inHand: Promise<void> = Promise.resolve();
+    let stopping = false;
+    await consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch, heartbeat, isRunning }) => {
+        let release!: () => void;
+        inHand = new Promise<void>((r) => (release = r));
+        try {
+          if (stopping || !isRunning() || !batch.messages.length) return;
+          const acks: ErasureAck[] = [];
+          const bad: Array<{ offset: string; key: Buffer | null; value: Buffer | null; error: string }> = [];
+          for (const m of batch.messages) {
+            let parsed: unknown;
+            try {
+              parsed = JSON.parse(m.value?.toString('utf8') ?? '');
+            } catch {
+              bad.push({ offset: m.offset, key: m.key, value: m.value, error: 'the value is not JSON' });
+              continue;
+            }
+            const r = ErasureAckMessage.safeParse(parsed);
+            if (r.success) acks.push(r.data);
+            else bad.push({ offset: m.offset, key: m.key, value: m.value, error: r.error.issues.map((i) => `${i.path.join('.') || '(ack)'}: ${i.message}`).join('; ') });
+          }
+          if (acks.length) await handle(acks);
+          if (bad.length) {
+            const p = await this.getProducer();
+            await p.send({
+              topic: this.topics.deadLetters,
+              acks: -1,
+              messages: bad.map((b) => ({
+                key: b.key,
+                value: b.value,
+                headers: { 'custodian-dlq-origin': `${batch.topic}/${batch.partition}/${b.offset}`, 'custodian-dlq-error': b.error.slice(0, 500), 'custodian-dlq-attempts': '1' },
+              })),
+            });
+          }
+          const last = batch.messages[batch.messages.length - 1]!.offset;
+          await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+          await heartbeat();
+        } finally {
+          release();
+        }
+      },
+    });
+    return {
+      stop: async () => {
+        stopping = true;
+        await inHand;
+        await consumer.disconnect();
+        this.consumers.delete(consumer);
+      },
+    };
+  }
+
+  /** production start-up: the two topics, created if missing */
+  async ensureTopics(): Promise<string[]> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const existing = new Set(await admin.listTopics());
+      const wanted = [this.topics.commands, this.topics.acks].filter((t) => !existing.has(t));
+      if (wanted.length) await admin.createTopics({ waitForLeaders: true, topics: wanted.map((topic) => ({ topic, numPartitions: this.o.partitions, replicationFactor: this.o.replicationFactor })) });
+      return wanted;
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.consumers) await c.disconnect().catch(() => undefined);
+    this.consumers.clear();
+    if (this.producer) await (await this.producer).disconnect().catch(() => undefined);
+    this.producer = null;
+  }
+}
