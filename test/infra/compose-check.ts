@@ -299,7 +299,8 @@ function bindingEnvRefs(f: InfraFiles, env: Record<string, string>, p: string[])
     return [];
   }
   for (const { pack } of loadPolicyPacks()) {
-    for (const s of pack.stores) if (!bindings.some((b) => b.controller === pack.id && b.store === s.id)) p.push(`infra/${source}: ${pack.id}'s store ${s.id} is not bound (its deletions would fail)`);
+    // command stores are bound by the lifecycle service itself, to the erasure-command topic
+    for (const s of pack.stores) if (s.kind !== 'command' && !bindings.some((b) => b.controller === pack.id && b.store === s.id)) p.push(`infra/${source}: ${pack.id}'s store ${s.id} is not bound (its deletions would fail)`);
   }
   const volumeTargets = (lifecycle.volumes ?? []).map((v) => v.split(':')[1]!);
   for (const b of bindings) if (b.kind === 'files' && !volumeTargets.some((t) => b.root.startsWith(`${t}/`))) p.push(`infra/${source}: files root ${b.root} is not in a mounted volume`);

@@ -37,7 +37,7 @@ export function goldenText(file: string): string {
 export type Seen = Omit<Expected, 'end'> & { end: Expected['end'] | { threw: string } | null };
 
 /** replays `history` through the real SDK; resolves with what the workflow did, rejects on non-determinism */
-export async function replay(workflowBundle: WorkflowBundle, history: History | unknown): Promise<Seen> {
+export async function replay(workflowBundle: WorkflowBundle, history: History | unknown, workflowId = 'custodian-retention-sweep'): Promise<Seen> {
   const seen: Seen = { activities: [], timers: [], end: null };
   let threw: { name: string; cancellation: boolean } | null = null;
   const sinks: InjectedSinks<ReplayRecorderSinks> = {
@@ -49,7 +49,7 @@ export async function replay(workflowBundle: WorkflowBundle, history: History | 
       threw: { fn: (_info, name, cancellation) => void (threw = { name, cancellation }), callDuringReplay: true },
     },
   };
-  await Worker.runReplayHistory({ workflowBundle, sinks, replayName: 'custodian-replay' }, history, 'custodian-retention-sweep');
+  await Worker.runReplayHistory({ workflowBundle, sinks, replayName: 'custodian-replay' }, history, workflowId);
   const t = threw as { name: string; cancellation: boolean } | null;
   if (seen.end === null && t) seen.end = t.cancellation ? { cancelled: true } : { threw: t.name };
   return seen;

@@ -184,9 +184,13 @@ export class DisposalService {
   }
 
   private async runReadyTasks(now: string): Promise<RunOutcome> {
+    return this.runTasks(await this.d.tasks.ready(now, this.opts.batch * 4), now);
+  }
+
+  /** runs the given tasks (pending, due by `now`) through their connectors and saves each outcome: an erasure runs only its own */
+  async runTasks(found: DeletionTask[], now: string): Promise<RunOutcome> {
     const touched = new Set<string>();
     let tasksFailed = 0;
-    const found = await this.d.tasks.ready(now, this.opts.batch * 4);
     if (!found.length) return { touched: [], tasksRun: 0, tasksFailed: 0 };
     const ready = await this.pauseHeld(found, now);
     const groups = new Map<string, DeletionTask[]>();

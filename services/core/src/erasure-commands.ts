@@ -1,5 +1,6 @@
 import type { Receipt, RetryPolicy } from '@custodian/workflows';
-import type { AuditInput, Clock, DeletionConnector, DeletionRequest, DeletionResult, DeletionTask, DeletionTasks, ErasureAck, ErasureCommandChannel } from './ports';
+import type { PolicyBook } from './policy-packs';
+import type { AuditInput, Clock, ConnectorDirectory, DeletionConnector, DeletionRequest, DeletionResult, DeletionTask, DeletionTasks, ErasureAck, ErasureCommandChannel } from './ports';
 
 /**
  * A store whose system deletes its own data: each deletion is an erasure command sent to it, and
@@ -66,4 +67,13 @@ export async function applyAcks(d: { clock: Clock; tasks: DeletionTasks }, acks:
   }
   if (updated.size) await d.tasks.update([...updated.values()], audit, now);
   return { results, touched: [...new Set([...updated.values()].filter((t) => t.status === 'done').map((t) => t.recordId))] };
+}
+
+/**
+ * The deployment's connectors, with every store a policy pack declares of kind "command" bound to
+ * `command` unless the deployment bound it to something else: both runtimes compose it this way.
+ */
+export function withCommandStores(connectors: ConnectorDirectory, book: PolicyBook, command: DeletionConnector): ConnectorDirectory {
+  const stores = new Set(book.packs.flatMap((p) => p.pack.stores.filter((s) => s.kind === 'command').map((s) => `${p.pack.id}\u0000${s.id}`)));
+  return { find: (controller, store) => connectors.find(controller, store) ?? (stores.has(`${controller}\u0000${store}`) ? command : undefined) };
 }

@@ -28,6 +28,11 @@ export class InProcessOrchestrator implements Orchestrator {
     return r;
   }
 
+  /** in process, an erasure's deletions run in the next sweep, which completes it: run one now */
+  async startErasure(): Promise<void> {
+    await this.runSweep();
+  }
+
   async processes(q: { kind?: string; limit: number }): Promise<ProcessView[]> {
     if (q.kind !== undefined && !PROCESS_KIND.test(q.kind)) throw new Error(`"${q.kind}" is not a process kind`);
     return this.recent.filter((p) => !q.kind || p.kind === q.kind).slice(0, q.limit);

@@ -174,9 +174,10 @@ export class PlatformService implements Platform {
     return this.requestService.extend(id, months, reason, actor);
   }
 
-  /** the embedded runtime runs the erasure's deletions at once; a distributed one hands the request to its erasure workflow */
+  /** the orchestrator carries the erasure on: a sweep now in process, its own workflow on Temporal */
   protected async afterErasureBegun(id: string): Promise<RequestView> {
-    await this.sweep();
+    const r = (await this.requestService.get(id))!;
+    await this.orchestrator.startErasure({ requestId: r.id, controller: r.controller, subjectRef: r.subjectRef });
     return (await this.requestService.get(id))!;
   }
 

@@ -347,6 +347,11 @@ export interface Orchestrator {
   runSweep(): Promise<import('./platform').SweepReport>;
   /** the processes it runs or ran, newest first: what the DPO's dashboard lists */
   processes(q: { kind?: string; limit: number }): Promise<ProcessView[]>;
+  /**
+   * carries an erasure the request service began through to its certificate (Temporal: one
+   * workflow per request, its id the pseudonymous request id); starting it twice is harmless
+   */
+  startErasure(r: { requestId: string; controller: string; subjectRef: string }): Promise<void>;
 }
 
 export type ProcessStatus = 'running' | 'completed' | 'failed' | 'cancelled' | 'terminated' | 'timed-out' | 'continued';

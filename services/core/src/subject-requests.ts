@@ -244,6 +244,31 @@ export class RequestService {
     return finished;
   }
 
+  /**
+   * One erasure's state after a round of deletions: finished now (certificate, key), or what it waits
+   * for — records still being deleted, deletions escalated, the next retry time.
+   */
+  async progressOne(id: string, actor = 'erasure'): Promise<{ status: 'completed' | 'waiting'; waiting: number; escalated: number; nextAttemptAt: string | null }> {
+    const r = await this.load(id);
+    if (r.kind !== 'erasure' || r.status === 'completed') return { status: 'completed', waiting: 0, escalated: 0, nextAttemptAt: null };
+    if (r.status !== 'in-progress') throw new UnsupportedRequestError(`request ${id} is ${r.status}: there is no erasure under way`);
+    const ids = this.erasing(r);
+    const records = await this.d.registry.get(ids);
+    const { waiting } = erasureProgress(r, records);
+    if (!waiting.length) {
+      await this.finish(r, records, actor);
+      return { status: 'completed', waiting: 0, escalated: 0, nextAttemptAt: null };
+    }
+    const tasks = await this.d.tasks.ofRecords(waiting);
+    const next = tasks.filter((t) => t.status === 'pending').map((t) => t.nextAttemptAt).sort()[0] ?? null;
+    return { status: 'waiting', waiting: waiting.length, escalated: tasks.filter((t) => t.status === 'failed').length, nextAttemptAt: next };
+  }
+
+  /** the records an erasure deletes */
+  erasing(r: SubjectRequest): string[] {
+    return r.decisions.filter((x) => x.decision === 'erase').map((x) => x.recordId);
+  }
+
   private async finish(r: SubjectRequest, records: Map<string, RecordState>, actor: string): Promise<string> {
     const now = this.now();
     const left = (await this.d.registry.bySubject(r.subjectRef, MAX_RECORDS)).filter((x) => x.status !== 'disposed');

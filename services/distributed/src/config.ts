@@ -53,6 +53,10 @@ export const LifecycleConfig = z.object({
   ...temporal,
   /** JSON file binding each council store to a connector (the same format as the embedded service) */
   CUSTODIAN_CONNECTORS: z.string().min(1, 'must name the connector bindings JSON file'),
+  /** erasure commands to systems that delete their own data: wait this long for an acknowledgement (default 24 h) */
+  CUSTODIAN_COMMAND_ACK_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(24 * 3_600_000),
+  /** and send a command this many times before the deletion is escalated (default 3) */
+  CUSTODIAN_COMMAND_MAX_SENDS: z.coerce.number().int().min(1).max(20).default(3),
 });
 /** api: the DPO's and operators' reads, sweeps on demand and replays; it reads workflow state through Temporal */
 export const ApiConfig = z.object({ ...common, ...kafka, ...mongo, ...http, ...temporal });

@@ -7,8 +7,8 @@
  */
 import { startServer } from '@custodian/api';
 import { StaticConnectorDirectory } from '@custodian/connectors';
-import { MasterKey, PolicyBook, SystemClock, loadPolicyPacks, type ConnectorDirectory } from '@custodian/core';
-import { KafkaEventStream, TopicRetentionConnector } from '@custodian/kafka';
+import { CommandConnector, DisposalService, MasterKey, PolicyBook, Sealer, SubjectCache, SystemClock, applyAcks, loadPolicyPacks, withCommandStores, type ConnectorDirectory } from '@custodian/core';
+import { KafkaErasureCommands, KafkaEventStream, TopicRetentionConnector } from '@custodian/kafka';
 import { MongoStore } from '@custodian/mongo';
 import { TemporalOrchestrator, clientInterceptors, createSweepWorker, ensureSweepSchedule, readTemporalConfig } from '@custodian/temporal';
 import { Client, Connection } from '@temporalio/client';
@@ -68,23 +68,47 @@ async function lifecycle(telemetry: Telemetry) {
   const stream = kafkaOf(cfg, 'lifecycle');
   const created = await stream.ensureTopics();
   if (created.length) log(`created topics: ${created.join(', ')}`);
-  const connectors = StaticConnectorDirectory.fromFile(cfg.CUSTODIAN_CONNECTORS);
-  const parts = lifecycleParts({ clock, book: new PolicyBook(loadPolicyPacks(cfg.CUSTODIAN_POLICY_PACKS)), stream, registry: store.registry, tasks: store.tasks, holds: store.holds, connectors, topicRetentionMs: cfg.KAFKA_RETENTION_MS });
+  const book = new PolicyBook(loadPolicyPacks(cfg.CUSTODIAN_POLICY_PACKS));
+  // systems that delete their own data: commands on a topic, acknowledgements back on another
+  const commands = new KafkaErasureCommands({
+    brokers: cfg.KAFKA_BROKERS,
+    clientId: `${cfg.KAFKA_CLIENT_ID}-lifecycle-commands`,
+    topicPrefix: cfg.KAFKA_TOPIC_PREFIX,
+    idempotent: cfg.KAFKA_IDEMPOTENT,
+    partitions: cfg.KAFKA_PARTITIONS,
+    replicationFactor: cfg.KAFKA_REPLICATION_FACTOR,
+    onLog: (level, m) => process.stderr.write(`[kafka ${level}] ${m}\n`),
+  });
+  const createdCommands = await commands.ensureTopics();
+  if (createdCommands.length) log(`created topics: ${createdCommands.join(', ')}`);
+  const connectors = withCommandStores(StaticConnectorDirectory.fromFile(cfg.CUSTODIAN_CONNECTORS), book, new CommandConnector(commands, clock, { ackTimeoutMs: cfg.CUSTODIAN_COMMAND_ACK_TIMEOUT_MS, maxCommands: cfg.CUSTODIAN_COMMAND_MAX_SENDS }));
+  const parts = lifecycleParts({ clock, book, stream, registry: store.registry, tasks: store.tasks, holds: store.holds, connectors, topicRetentionMs: cfg.KAFKA_RETENTION_MS });
   const sub = await parts.project();
-  const worker = await createSweepWorker(tcfg, {
+  const disposalDeps = {
     clock,
     registry: store.registry,
     tasks: store.tasks,
     holds: store.holds,
     connectors,
     logConnector: new TopicRetentionConnector({ clock, registry: store.registry, retentionMs: cfg.KAFKA_RETENTION_MS }),
-  }, telemetry);
+  };
+  // an acknowledgement finishes its task and, with its record's other stores done, the record; the erasure workflow sees it next round
+  const completer = new DisposalService(disposalDeps, { batch: 500, maxRounds: 1, actor: 'erasure-acks' });
+  const acks = await commands.subscribeAcks('custodian-erasure-acks', async (received) => {
+    const { touched } = await applyAcks({ clock, tasks: store.tasks }, received, 'erasure-acks');
+    if (touched.length) await completer.completeFinished([...(await store.registry.get(touched)).values()], clock.now().toISOString());
+  });
+  const master = MasterKey.fromBase64(tcfg.CUSTODIAN_MASTER_KEY);
+  const erasureDeps = { clock, book, master, sealer: new Sealer(master, store.vault), subjects: new SubjectCache(store.subjects), registry: store.registry, tasks: store.tasks, holds: store.holds, requests: store.requests, vault: store.vault };
+  const worker = await createSweepWorker(tcfg, disposalDeps, telemetry, erasureDeps);
   const connection = await Connection.connect({ address: tcfg.TEMPORAL_ADDRESS, tls: tcfg.TEMPORAL_TLS });
   log(`sweep schedule ${await ensureSweepSchedule(new Client({ connection, namespace: tcfg.TEMPORAL_NAMESPACE, interceptors: clientInterceptors() }).schedule, tcfg)}`);
   const running = worker.run();
   log('custodian lifecycle running: projector consumer group and sweep worker');
   return async () => {
     await sub.stop();
+    await acks.stop();
+    await commands.close();
     worker.shutdown();
     await running;
     await connection.close();

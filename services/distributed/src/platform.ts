@@ -65,6 +65,9 @@ const notHere: Orchestrator = {
   processes: async () => {
     throw new NotServedHereError('the list of processes', 'api');
   },
+  startErasure: async () => {
+    throw new NotServedHereError('starting an erasure', 'api');
+  },
 };
 
 /**

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import {
   CommandConnector,
   MasterKey,
+  withCommandStores,
   PlatformService,
   PolicyBook,
   Sealer,
@@ -12,7 +13,6 @@ import {
   loadPolicyPacks,
   type Clock,
   type ConnectorDirectory,
-  type DeletionConnector,
   type LoadedPack,
 } from '@custodian/core';
 import { EmbeddedStore } from './store';
@@ -69,12 +69,8 @@ export class EmbeddedRuntime {
     }
     const master = masterKeyFor(opts);
     // systems that delete their own data get their commands through this runtime's outbox
-    const commandStores = new Set(book.packs.flatMap((p) => p.pack.stores.filter((s) => s.kind === 'command').map((s) => `${p.pack.id}\u0000${s.id}`)));
     const acks = opts.commandAcks ?? { timeoutMs: 24 * 3_600_000, maxCommands: 3 };
-    const command = new CommandConnector(store.commands, this.clock, { ackTimeoutMs: acks.timeoutMs, maxCommands: acks.maxCommands });
-    const connectors: ConnectorDirectory = {
-      find: (controller, storeId): DeletionConnector | undefined => opts.connectors.find(controller, storeId) ?? (commandStores.has(`${controller}\u0000${storeId}`) ? command : undefined),
-    };
+    const connectors = withCommandStores(opts.connectors, book, new CommandConnector(store.commands, this.clock, { ackTimeoutMs: acks.timeoutMs, maxCommands: acks.maxCommands }));
     this.platform = new PlatformService({
       clock: this.clock,
       book,

@@ -6,3 +6,4 @@ export * from './schedule';
 export * from './worker';
 export * from './orchestrator';
 export * from './tracing';
+export * from './erasure-activities';

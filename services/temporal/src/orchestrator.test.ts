@@ -4,6 +4,7 @@ test('a sweep on demand starts the sweep workflow with a time-only id and the ki
   const calls: Array<Parameters<SweepStarter['execute']>> = [];
   const starter: SweepStarter = {
     list: async function* () {},
+    start: async () => undefined,
     execute: async (...args) => {
       calls.push(args);
       return { startedAt: 'x', runs: 1, rounds: 2, started: 3, disposed: 3, tasksRun: 6, tasksFailed: 0, skippedCount: 1, skipped: [], stepRetries: 0, outcome: 'finished' };
@@ -30,6 +31,7 @@ test('processes come from visibility, filtered by kind, newest first as listed, 
       execute: async () => {
         throw new Error('not used');
       },
+      start: async () => undefined,
       list: async function* (query) {
         queries.push(query);
         yield* listed;
@@ -46,4 +48,35 @@ test('processes come from visibility, filtered by kind, newest first as listed, 
   expect(queries[1]).toBe('');
   // a kind is interpolated into the query: only plain kind names get there
   await expect(o.processes({ kind: 'x" OR 1=1', limit: 1 })).rejects.toThrow(/not a process kind/);
+});
+
+test('an erasure is one workflow per request, with pseudonymous id and search attributes; a second start changes nothing', async () => {
+  const { WorkflowExecutionAlreadyStartedError } = await import('@temporalio/client');
+  const started: Array<Parameters<SweepStarter['start']>> = [];
+  const o = new TemporalOrchestrator(
+    {
+      execute: async () => {
+        throw new Error('not used');
+      },
+      start: async (...args) => {
+        if (started.some((s) => s[1].workflowId === args[1].workflowId)) throw new WorkflowExecutionAlreadyStartedError('already started', args[1].workflowId, args[0]);
+        started.push(args);
+        return undefined;
+      },
+      list: async function* () {},
+    },
+    { TEMPORAL_TASK_QUEUE: 'q', CUSTODIAN_SWEEP_BATCH: 250 },
+  );
+  const r = { requestId: 'req_Ab3dE5gH7jK9', controller: 'north-kesteven', subjectRef: 'subj_person0001' };
+  await o.startErasure(r);
+  await o.startErasure(r);
+  expect(started).toHaveLength(1);
+  const [type, opts] = started[0]!;
+  expect(type).toBe('subjectErasure');
+  expect(opts).toMatchObject({ taskQueue: 'q', workflowId: 'custodian-erasure-req_Ab3dE5gH7jK9', args: [{ requestId: 'req_Ab3dE5gH7jK9' }] });
+  expect(opts.typedSearchAttributes.map((a) => [a.key.name, a.value])).toEqual([
+    ['CustodianKind', 'erasure'],
+    ['CustodianController', 'north-kesteven'],
+    ['CustodianSubjectRef', 'subj_person0001'],
+  ]);
 });

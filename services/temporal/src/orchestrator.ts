@@ -1,4 +1,5 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { ERASURE_KIND, ERASURE_WORKFLOW_TYPE, erasureWorkflowId, type ErasureInput } from '@custodian/workflows/src/temporal/erasure-contract';
 import { PROCESS_KIND, type Orchestrator, type ProcessStatus, type ProcessView, type SweepReport } from '@custodian/core';
 import { SWEEP_KIND, SWEEP_WORKFLOW_TYPE, SearchAttributes, type SweepInput, type SweepWorkflowReport } from '@custodian/workflows/src/temporal/contract';
 import type { TemporalConfig } from './config';
@@ -8,6 +9,8 @@ import { clientInterceptors } from './tracing';
 /** a workflow client as the orchestrator needs it (the SDK's Client, or a test double) */
 export interface SweepStarter {
   execute(type: string, options: { taskQueue: string; workflowId: string; args: [SweepInput]; typedSearchAttributes: Array<{ key: typeof SearchAttributes.CustodianKind; value: string }> }): Promise<SweepWorkflowReport>;
+  /** starts a workflow without waiting for it; rejects with WorkflowExecutionAlreadyStartedError if its id is taken */
+  start(type: string, options: { taskQueue: string; workflowId: string; args: [ErasureInput]; typedSearchAttributes: Array<{ key: (typeof SearchAttributes)[keyof typeof SearchAttributes]; value: string }> }): Promise<unknown>;
   /** visibility: the namespace's workflows matching a list filter, newest first */
   list(query: string): AsyncIterable<ListedWorkflow>;
 }
@@ -31,7 +34,7 @@ const STATUS: Record<string, ProcessStatus> = {
   TIMED_OUT: 'timed-out',
   CONTINUED_AS_NEW: 'continued',
 };
-const KINDS_BY_TYPE: Record<string, string> = { [SWEEP_WORKFLOW_TYPE]: SWEEP_KIND };
+const KINDS_BY_TYPE: Record<string, string> = { [SWEEP_WORKFLOW_TYPE]: SWEEP_KIND, [ERASURE_WORKFLOW_TYPE]: ERASURE_KIND };
 
 /**
  * The Orchestrator port on Temporal. A sweep on demand is a workflow of its own beside the
@@ -50,6 +53,7 @@ export class TemporalOrchestrator implements Orchestrator {
     return new TemporalOrchestrator(
       {
         execute: (type, options) => client.workflow.execute(type, options) as Promise<SweepWorkflowReport>,
+        start: (type, options) => client.workflow.start(type, options),
         list: async function* (query) {
           for await (const w of client.workflow.list({ query })) {
             yield { workflowId: w.workflowId, type: w.type, status: { name: w.status.name }, startTime: w.startTime, closeTime: w.closeTime, kind: w.typedSearchAttributes.get(SearchAttributes.CustodianKind) };
@@ -69,6 +73,28 @@ export class TemporalOrchestrator implements Orchestrator {
       typedSearchAttributes: [{ key: SearchAttributes.CustodianKind, value: SWEEP_KIND }],
     });
     return { at: at.toISOString(), started: r.started, disposed: r.disposed, tasksRun: r.tasksRun, tasksFailed: r.tasksFailed };
+  }
+
+  /**
+   * One workflow per erasure request, its id the request's (random, pseudonymous) id; the council
+   * and the subject's pseudonymous reference as search attributes for the DPO's dashboard. Started
+   * twice, the second start finds the first running and changes nothing.
+   */
+  async startErasure(r: { requestId: string; controller: string; subjectRef: string }): Promise<void> {
+    try {
+      await this.workflows.start(ERASURE_WORKFLOW_TYPE, {
+        taskQueue: this.cfg.TEMPORAL_TASK_QUEUE,
+        workflowId: erasureWorkflowId(r.requestId),
+        args: [{ requestId: r.requestId }],
+        typedSearchAttributes: [
+          { key: SearchAttributes.CustodianKind, value: ERASURE_KIND },
+          { key: SearchAttributes.CustodianController, value: r.controller },
+          { key: SearchAttributes.CustodianSubjectRef, value: r.subjectRef },
+        ],
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
   }
 
   /** read from Temporal's visibility store by the kind search attribute; ids and times only */

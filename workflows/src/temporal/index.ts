@@ -3,3 +3,4 @@
  * package's main entry so code that never runs Temporal never loads @temporalio/workflow.
  */
 export { retentionSweep, sweepProgressQuery } from './retention-sweep';
+export { subjectErasure, erasureProgressQuery } from './erasure';
