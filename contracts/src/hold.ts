@@ -6,7 +6,7 @@ import { CouncilId, DataCategory, ExternalRef, IsoDuration, Timestamp } from './
  * complaint is investigated, for crime or fraud (and staff protection: abusive callers), for legal
  * claims and the Ombudsman, and nothing covered by an open subject access request may be purged.
  */
-export const HOLD_REASONS = ['complaint-investigation', 'crime-or-fraud', 'staff-protection', 'legal-claim', 'ombudsman', 'subject-access-request'] as const;
+export const HOLD_REASONS = ['complaint-investigation', 'crime-or-fraud', 'staff-protection', 'legal-claim', 'ombudsman', 'subject-access-request', 'operational-pause'] as const;
 export const HoldReason = z.enum(HOLD_REASONS);
 export type HoldReason = z.infer<typeof HoldReason>;
 
@@ -17,7 +17,12 @@ export const HOLD_REASON_NAMES: Record<HoldReason, string> = {
   'legal-claim': 'legal claim',
   ombudsman: 'Ombudsman investigation',
   'subject-access-request': 'open subject access request',
+  // operations pause scheduled deletions (an incident, a store migration): a pause delays, it never refuses an erasure
+  'operational-pause': 'deletions paused by operations',
 };
+
+/** the one reason an operator may place or lift a hold for; every other reason is the DPO's */
+export const OPERATIONS_REASON: HoldReason = 'operational-pause';
 
 const SubjectRef = z.string().regex(/^subj_[A-Za-z0-9_-]{8,64}$/, 'must be a pseudonymous subject reference (subj_…)');
 const RecordId = z.string().regex(/^rec_[A-Za-z0-9_-]{8,64}$/, 'must be a record id (rec_…)');

@@ -21,6 +21,7 @@ export const HOLD_EXEMPTION: Record<HoldReason, string> = {
   'legal-claim': 'Art 17(3)(e)',
   ombudsman: 'Art 17(3)(b)',
   'subject-access-request': 'DPA 2018 s173',
+  'operational-pause': 'none (a pause delays the deletion)',
 };
 
 const WORDS: Record<string, string> = { complaint: 'complaint', enquiry: 'enquiry', 'crm-profile': 'customer account' };
@@ -29,7 +30,8 @@ export function decideErasure(r: RecordState, nowIso: string, holds: readonly Ho
   const base = { recordId: r.id, category: r.category };
   if (r.status === 'disposed') return { ...base, decision: 'already-gone', article: null, reason: `Already disposed at ${r.disposal?.completedAt ?? 'an earlier time'}; nothing is left to erase.` };
   if (r.status === 'disposing') return { ...base, decision: 'already-gone', article: null, reason: `Disposal already under way since ${r.disposal?.startedAt}; every store is being deleted.` };
-  const on = holdsOn(r, holds);
+  // an operational pause delays the deletions (its tasks wait) but is no reason to refuse
+  const on = holdsOn(r, holds).filter((h) => h.reason !== 'operational-pause');
   if (on.length) {
     const first = on[0]!;
     return {

@@ -329,3 +329,31 @@ describe('erasure commands', () => {
     expect(ok.json()).toEqual({ results: [{ commandId: 'task_1', status: 'rejected', reason: 'no such command' }] });
   });
 });
+
+describe('operations and holds by role', () => {
+  beforeEach(() => setUp(false));
+  const hold = (reason: string) => ({ controller: 'fake-pack', scope: { kind: 'subject', subjectRef: 'subj_abcdefgh1234' }, reason, reviewEvery: 'P7D' });
+
+  it('an operator may pause deletions, never place or lift a legal hold; the DPO may do both', async () => {
+    const legal = await app.inject({ method: 'POST', url: '/v1/holds', headers: as(tokens.operator), payload: hold('legal-claim') });
+    expect(legal.statusCode).toBe(403);
+    expect(legal.json().message).toMatch(/the DPO's to place and review; operators may only pause deletions \(reason "operational-pause"\)/);
+    const pause = await app.inject({ method: 'POST', url: '/v1/holds', headers: as(tokens.operator), payload: hold('operational-pause') });
+    expect(pause.statusCode).toBe(201);
+    const dpoHold = (await app.inject({ method: 'POST', url: '/v1/holds', headers: as(tokens.dpo), payload: hold('legal-claim') })).json();
+    const lift = await app.inject({ method: 'POST', url: `/v1/holds/${dpoHold.id}/review`, headers: as(tokens.operator), payload: { decision: 'release', note: 'not mine to lift' } });
+    expect(lift.statusCode).toBe(403);
+    const ok = await app.inject({ method: 'POST', url: `/v1/holds/${pause.json().id}/review`, headers: as(tokens.operator), payload: { decision: 'release', note: 'change done' } });
+    expect(ok.statusCode).toBe(200);
+    expect((await app.inject({ method: 'POST', url: '/v1/holds/dry-run', headers: as(tokens.operator), payload: hold('operational-pause') })).json()).toEqual({ records: 0 });
+  });
+
+  it('retrying escalated deletions takes an explicit dry-run flag', async () => {
+    const missing = await app.inject({ method: 'POST', url: '/v1/operations/retry-failed', headers: as(tokens.operator), payload: {} });
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json().details).toEqual([expect.objectContaining({ path: 'dryRun' })]);
+    const dry = await app.inject({ method: 'POST', url: '/v1/operations/retry-failed', headers: as(tokens.operator), payload: { dryRun: true, store: '8x8' } });
+    expect(dry.json()).toEqual({ matched: 0, retried: 0, records: 0 });
+    expect((await app.inject({ method: 'POST', url: '/v1/operations/retry-failed', headers: as(tokens.auditor), payload: { dryRun: true } })).statusCode).toBe(403);
+  });
+});

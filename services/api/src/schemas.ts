@@ -8,7 +8,7 @@
  * RecordState cannot silently vanish from the API (or a field removed make every response a 500).
  */
 import { CouncilId, DataCategory, EventEnvelope, HoldReason, HoldScope, IsoDuration, LawfulBasis, PlaceHoldRequest, RETENTION_TRIGGERS, ReviewHoldRequest, SubjectIdentifier } from '@custodian/contracts';
-import type { AuditEntry, AuditVerification, DeadLetterView, DeletionTask, HoldView, IngestResult, LiftOutcome, RecordView, ReplayReport, RequestView, SweepReport } from '@custodian/core';
+import type { AuditEntry, AuditVerification, DeadLetterView, DeletionTask, HoldView, IngestResult, LiftOutcome, RecordView, ReplayReport, RequestView, RetryOutcome, SweepReport } from '@custodian/core';
 import { RIGHTS } from '@custodian/workflows';
 import type { Explanation, RecordState } from '@custodian/workflows';
 import { z } from 'zod';
@@ -368,6 +368,18 @@ export const HoldsQuery = z.object({
   limit: limit(100),
 });
 export const HoldList = z.object({ holds: z.array(HoldViewSchema) });
+export const HoldDryRun = z.object({ records: described(z.number().int(), 'records not yet disposed that the hold would cover now') });
+export const RetryFailedBody = z.strictObject({
+  dryRun: described(z.boolean(), 'true: only count what would be retried'),
+  controller: CouncilId.optional(),
+  store: z.string().min(1).max(63).optional(),
+  recordId: z.string().min(1).max(64).optional(),
+});
+export const RetryOutcomeSchema = component(
+  'RetryOutcome',
+  z.object({ matched: z.number().int(), retried: z.number().int(), records: z.number().int() }),
+  'Escalated deletions matching the filter, how many were made pending again (0 in a dry run), and how many records they belong to.',
+);
 const LiftOutcomeSchema = z.object({ recordsUnheld: z.number().int(), tasksResumed: z.number().int() });
 export const ReviewHoldResponse = z.object({
   hold: HoldViewSchema,
@@ -524,4 +536,5 @@ export type DriftChecks = [
   Expect<Same<z.output<typeof HoldViewSchema>, HoldView>>,
   Expect<Same<z.output<typeof LiftOutcomeSchema>, LiftOutcome>>,
   Expect<Same<z.output<typeof RequestViewSchema>, RequestView>>,
+  Expect<Same<z.output<typeof RetryOutcomeSchema>, RetryOutcome>>,
 ];

@@ -4,6 +4,7 @@
  */
 import fastifySwagger from '@fastify/swagger';
 import type { IngestResult, Platform } from '@custodian/core';
+import { OPERATIONS_REASON } from '@custodian/contracts';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyRequest, type FastifySchemaCompiler } from 'fastify';
 import type { FastifyRouteSchemaDef } from 'fastify/types/schema';
 import {
@@ -52,6 +53,9 @@ import {
   PlaceHoldRequest,
   ReviewHoldRequest,
   ReviewHoldResponse,
+  HoldDryRun,
+  RetryFailedBody,
+  RetryOutcomeSchema,
   ReceiveRequestBody,
   RequestViewSchema,
   RequestsQuery,
@@ -87,6 +91,12 @@ const OpenApiDocument = z.looseObject({ openapi: z.string() });
 function access(roles: readonly Role[] | undefined, summary: string, tag: string) {
   const who = roles ? `Roles: ${roles.join(', ')}.` : 'Any valid token.';
   return { config: { roles }, summary, description: who, tags: [tag] };
+}
+
+/** an operator (without the dpo role) may only place and lift operational pauses; every other hold is the DPO's */
+function mayHandle(req: FastifyRequest, reason: string): void {
+  const roles = req.principal?.roles ?? [];
+  if (!roles.includes('dpo') && reason !== OPERATIONS_REASON) throw new HttpError(403, 'forbidden', `a ${reason} hold is the DPO's to place and review; operators may only pause deletions (reason "${OPERATIONS_REASON}")`);
 }
 
 function actor(req: FastifyRequest): string {
@@ -247,12 +257,23 @@ function routes(platform: Platform): FastifyPluginAsync {
       }));
     }
     {
-      // holds decide what the council keeps past its own notice: the DPO places and reviews them
-      const a = access(['dpo'], 'Place a legal hold on a record, a subject, a council case, or a category within a date range', 'holds');
+      // holds decide what the council keeps past its own notice: the DPO places and reviews them; operators only pause deletions
+      const a = access(['dpo', 'operator'], 'Place a legal hold on a record, a subject, a council case, or a category within a date range (operators: only reason "operational-pause")', 'holds');
       app.post('/v1/holds', { config: a.config, schema: { ...doc(a), body: PlaceHoldRequest, response: { 201: HoldViewSchema, ...INPUT_ERRORS } } }, async (req, reply) => {
+        mayHandle(req, req.body.reason);
         reply.code(201);
         return platform.placeHold(req.body, actor(req));
       });
+    }
+    {
+      const a = access(['dpo', 'operator'], 'Dry run of a hold or pause: how many records it would cover now; nothing is placed', 'holds');
+      app.post('/v1/holds/dry-run', { config: a.config, schema: { ...doc(a), body: PlaceHoldRequest, response: { 200: HoldDryRun, ...INPUT_ERRORS } } }, async (req) => platform.dryRunHold(req.body));
+    }
+    {
+      const a = access(['operator', 'dpo'], 'Retry escalated deletions (all, or of one council, store or record); with dryRun true only counts them', 'operations');
+      app.post('/v1/operations/retry-failed', { config: a.config, schema: { ...doc(a), body: RetryFailedBody, response: { 200: RetryOutcomeSchema, ...INPUT_ERRORS } } }, async (req) =>
+        platform.retryFailed({ dryRun: req.body.dryRun, ...(req.body.controller ? { controller: req.body.controller } : {}), ...(req.body.store ? { store: req.body.store } : {}), ...(req.body.recordId ? { recordId: req.body.recordId } : {}) }, actor(req)),
+      );
     }
     {
       const a = access(['dpo', 'operator', 'auditor'], 'Legal holds, newest first, each with where its review stands', 'holds');
@@ -269,11 +290,16 @@ function routes(platform: Platform): FastifyPluginAsync {
       });
     }
     {
-      const a = access(['dpo'], 'Review a legal hold: keep it (next review moves on) or release it; a release lets the next sweep dispose what no other hold covers', 'holds');
+      const a = access(['dpo', 'operator'], 'Review a legal hold: keep it (next review moves on) or release it; a release lets the next sweep dispose what no other hold covers (operators: their pauses only)', 'holds');
       app.post(
         '/v1/holds/:id/review',
         { config: a.config, schema: { ...doc(a), params: IdParams, body: ReviewHoldRequest, response: { 200: ReviewHoldResponse, 404: ErrorBody, 409: ErrorBody, ...INPUT_ERRORS } } },
-        async (req) => platform.reviewHold(req.params.id, req.body, actor(req)),
+        async (req) => {
+          const h = await platform.hold(req.params.id);
+          if (!h) throw new HttpError(404, 'not-found', `no hold with id "${req.params.id}"`);
+          mayHandle(req, h.reason);
+          return platform.reviewHold(req.params.id, req.body, actor(req));
+        },
       );
     }
     {

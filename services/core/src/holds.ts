@@ -45,15 +45,25 @@ export class HoldService {
     return { ...h, review: reviewState(h, this.d.clock.now().toISOString()) };
   }
 
-  async place(req: PlaceHoldRequest, actor: string): Promise<HoldView> {
+  private check(req: PlaceHoldRequest) {
     if (!this.d.book.packs.some((p) => p.pack.id === req.controller)) throw new UnsupportedRequestError(`no policy pack for council "${req.controller}": holds are placed for a council Custodian serves`);
     if (req.scope.kind === 'category' && !this.d.book.category(req.controller, req.scope.category)) {
       throw new UnsupportedRequestError(`${req.controller} does not hold ${req.scope.category} records (see its policy pack)`);
     }
+  }
+
+  async place(req: PlaceHoldRequest, actor: string): Promise<HoldView> {
+    this.check(req);
     const now = this.d.clock.now().toISOString();
     const hold = newHold({ id: newId('hold'), ...req }, actor, now);
     await this.d.holds.save(hold, [this.audit(hold, actor, 'hold.placed', `placed for ${HOLD_REASON_NAMES[hold.reason]} on ${describeScope(hold.scope)}; review every ${hold.reviewEvery}`)], now);
     return this.view(hold);
+  }
+
+  /** a dry run: how many records the hold would cover now, placing nothing */
+  async dryRun(req: PlaceHoldRequest): Promise<{ records: number }> {
+    this.check(req);
+    return { records: await this.d.registry.countCovered(req.controller, req.scope) };
   }
 
   async list(q: { status?: Hold['status']; controller?: string; limit: number }): Promise<HoldView[]> {
@@ -118,4 +128,32 @@ export class HoldService {
       details: { controller: h.controller, scope: h.scope, reason: h.reason, reference: h.reference, reviewEvery: h.reviewEvery, nextReviewAt: h.nextReviewAt, revision: h.revision },
     };
   }
+}
+
+/** What retrying escalated deletions matched (a dry run stops there) and how many it made pending again. */
+export interface RetryOutcome {
+  matched: number;
+  retried: number;
+  records: number;
+}
+
+/**
+ * Operations' retry of escalated deletions (a store back after an outage, a binding fixed): the
+ * failed tasks matching the filter start again from attempt 0 at once. A dry run counts them only.
+ */
+export async function retryFailedDeletions(
+  d: { clock: Clock; tasks: DeletionTasks },
+  q: { controller?: string; store?: string; recordId?: string; dryRun: boolean; limit?: number },
+  actor: string,
+): Promise<RetryOutcome> {
+  const failed = (await d.tasks.failed(q.limit ?? 10_000)).filter((t) => (!q.controller || t.controller === q.controller) && (!q.store || t.store === q.store) && (!q.recordId || t.recordId === q.recordId));
+  const out = { matched: failed.length, retried: 0, records: new Set(failed.map((t) => t.recordId)).size };
+  if (q.dryRun || !failed.length) return out;
+  const now = d.clock.now().toISOString();
+  await d.tasks.update(
+    failed.map((t) => ({ ...t, status: 'pending' as const, attempts: 0, nextAttemptAt: now })),
+    [{ actor, action: 'deletion.retried', target: { kind: 'system', id: 'deletion-tasks' }, reason: 'escalated deletions retried by operations', details: { tasks: failed.length, records: out.records, ...(q.controller ? { controller: q.controller } : {}), ...(q.store ? { store: q.store } : {}), ...(q.recordId ? { recordId: q.recordId } : {}) } }],
+    now,
+  );
+  return { ...out, retried: failed.length };
 }

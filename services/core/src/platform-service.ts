@@ -1,6 +1,6 @@
 import type { PlaceHoldRequest, ReviewHoldRequest } from '@custodian/contracts';
 import { explainRecord, type Hold, type RecordState } from '@custodian/workflows';
-import { HoldService, openHolds, type HoldView, type LiftOutcome } from './holds';
+import { HoldService, openHolds, retryFailedDeletions, type HoldView, type LiftOutcome, type RetryOutcome } from './holds';
 import { RequestService, type ReceiveInput, type RequestView } from './subject-requests';
 import { applyAcks, type AckResult } from './erasure-commands';
 import { UnsupportedRequestError } from './platform';
@@ -93,6 +93,17 @@ export class PlatformService implements Platform {
 
   placeHold(req: PlaceHoldRequest, actor: string): Promise<HoldView> {
     return this.holdService.place(req, actor);
+  }
+
+  dryRunHold(req: PlaceHoldRequest): Promise<{ records: number }> {
+    return this.holdService.dryRun(req);
+  }
+
+  /** escalated deletions start again; the embedded runtime runs them at once, a distributed one at the next sweep or erasure round */
+  async retryFailed(q: { controller?: string; store?: string; recordId?: string; dryRun: boolean }, actor: string): Promise<RetryOutcome> {
+    const out = await this.lifecycle.run(() => retryFailedDeletions(this.p, q, actor));
+    if (out.retried) await this.afterRelease();
+    return out;
   }
 
   holds(q: { status?: Hold['status']; controller?: string; limit: number }): Promise<HoldView[]> {

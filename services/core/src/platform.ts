@@ -4,7 +4,7 @@
  */
 import type { FieldError, PanFinding, PlaceHoldRequest, ReviewHoldRequest } from '@custodian/contracts';
 import type { Explanation, Hold, RecordState } from '@custodian/workflows';
-import type { HoldView, LiftOutcome } from './holds';
+import type { HoldView, LiftOutcome, RetryOutcome } from './holds';
 import type { ReceiveInput, RequestView } from './subject-requests';
 import type { AccessPackage } from './access';
 import type { AckResult } from './erasure-commands';
@@ -105,6 +105,10 @@ export interface Platform {
   overview(): Promise<Overview>;
   /** places a legal hold (validated request); it changes no record until a sweep finds one due */
   placeHold(req: PlaceHoldRequest, actor: string): Promise<HoldView>;
+  /** how many records a hold would cover now, placing nothing */
+  dryRunHold(req: PlaceHoldRequest): Promise<{ records: number }>;
+  /** operations: escalated deletions matching the filter start again (a dry run counts them only) */
+  retryFailed(q: { controller?: string; store?: string; recordId?: string; dryRun: boolean }, actor: string): Promise<RetryOutcome>;
   /** newest first */
   holds(q: { status?: Hold['status']; controller?: string; limit: number }): Promise<HoldView[]>;
   hold(id: string): Promise<HoldView | undefined>;

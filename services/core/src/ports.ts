@@ -175,6 +175,8 @@ export interface Registry {
   disposing(limit: number): Promise<RecordState[]>;
   /** the earliest due time of an active record: with nextAttemptAt, the durable timers a runtime wakes on */
   nextDueAt(): Promise<string | null>;
+  /** how many records not yet disposed a hold of this scope would cover now (an operator's dry run) */
+  countCovered(controller: string, scope: import('@custodian/contracts').HoldScope): Promise<number>;
   /** records the sweep found due but held (status `held`), by id, after `afterId` */
   held(limit: number, afterId?: string): Promise<RecordState[]>;
   /**

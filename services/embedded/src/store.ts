@@ -408,6 +408,21 @@ export class EmbeddedStore {
       due: async (now, limit) => parse(due.all(now, limit)),
       disposing: async (limit) => parse(disposing.all(limit)),
       held: async (limit, afterId) => parse(held.all(afterId ?? '', limit)),
+      // an operator's dry run: scans what the scope cannot reach by index (rare, and bounded by the registry)
+      countCovered: async (controller, scope) => {
+        const live = `controller = ? AND status <> 'disposed'`;
+        const count = (sql: string, ...args: unknown[]) => (db.prepare(`SELECT COUNT(*) AS n FROM records WHERE ${live} AND ${sql}`).get(controller, ...args) as { n: number }).n;
+        switch (scope.kind) {
+          case 'record':
+            return count('id = ?', scope.recordId);
+          case 'subject':
+            return count('subject_ref = ?', scope.subjectRef);
+          case 'case':
+            return count(`EXISTS (SELECT 1 FROM json_each(records.state, '$.caseRefs') WHERE value = ?)`, scope.caseRef);
+          case 'category':
+            return count(`category = ? AND json_extract(state, '$.lifecycle.firstAt') >= ? AND json_extract(state, '$.lifecycle.firstAt') < ?`, scope.category, new Date(scope.from).toISOString(), new Date(scope.to).toISOString());
+        }
+      },
       setHeld: async (changes, audit, at) => setHeld(changes, audit, at),
       nextDueAt: async () => (db.prepare(`SELECT MIN(due_at) AS t FROM records WHERE status = 'active' AND due_at IS NOT NULL`).get() as { t: string | null }).t,
       stats: async (now, soon): Promise<RegistryStats> => ({

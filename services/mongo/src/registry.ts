@@ -1,4 +1,5 @@
 import type { AuditInput, Registry, RegistryStats } from '@custodian/core';
+import type { HoldScope } from '@custodian/contracts';
 import type { RecordState, RecordStatus } from '@custodian/workflows';
 import type { AnyBulkWriteOperation, ClientSession, Collection, Db, MongoClient } from 'mongodb';
 import type { MongoAudit } from './audit';
@@ -76,6 +77,20 @@ export class MongoRegistry implements Registry {
   async disposing(limit: number): Promise<RecordState[]> {
     if (noneWanted(limit)) return [];
     return (await this.records.find({ status: 'disposing' }).limit(limit).toArray()).map(fromRecordDoc);
+  }
+
+  async countCovered(controller: string, scope: HoldScope): Promise<number> {
+    const live = { controller, status: { $ne: 'disposed' as const } };
+    switch (scope.kind) {
+      case 'record':
+        return this.records.countDocuments({ ...live, _id: scope.recordId });
+      case 'subject':
+        return this.records.countDocuments({ ...live, subjectRef: scope.subjectRef });
+      case 'case':
+        return this.records.countDocuments({ ...live, caseRefs: scope.caseRef });
+      case 'category':
+        return this.records.countDocuments({ ...live, category: scope.category, 'lifecycle.firstAt': { $gte: new Date(scope.from).toISOString(), $lt: new Date(scope.to).toISOString() } });
+    }
   }
 
   async held(limit: number, afterId?: string): Promise<RecordState[]> {

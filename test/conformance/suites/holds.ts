@@ -1,6 +1,6 @@
 import { RevisionConflictError } from '@custodian/core';
 import { newHold, reviewHold, type Hold } from '@custodian/workflows';
-import { freshPorts, record, rejection, UNSTORABLE, type PortsFactory } from './ports-under-test';
+import { disposed, freshPorts, record, rejection, UNSTORABLE, type PortsFactory } from './ports-under-test';
 
 const AT = '2026-03-01T09:00:00.000Z';
 const hold = (id: string, over: Partial<Parameters<typeof newHold>[0]> = {}, at = AT): Hold =>
@@ -93,6 +93,29 @@ export function holdStoreConformance(adapter: string, open: PortsFactory) {
       expect(await registry.setHeld([{ id: 'rec-d', heldBy: ['hold_1'] }, { id: 'rec-missing', heldBy: ['hold_1'] }, { id: 'rec-a', heldBy: [] }], [], AT)).toEqual([]);
       expect((await registry.get(['rec-d'])).get('rec-d')).toStrictEqual(d);
       expect((await registry.get(['rec-a'])).get('rec-a')!.status).toBe('active');
+    });
+
+    test('countCovered counts the records a scope would cover now, never disposed ones, within one council', async () => {
+      const { registry } = ports();
+      const life = record('x').lifecycle;
+      await registry.save(
+        [
+          record('rec-a', { caseRefs: ['CMP-1', 'REC-9'], category: 'call-recording', lifecycle: { ...life, firstAt: '2026-01-10T09:00:00.000Z' } }),
+          record('rec-b', { caseRefs: ['CMP-2'], category: 'call-recording', lifecycle: { ...life, firstAt: '2026-02-10T09:00:00.000Z' } }),
+          record('rec-c', { caseRefs: ['CMP-1'], subjectRef: 'subj-2' }),
+          disposed(record('rec-d', { caseRefs: ['CMP-1'] }), '2026-02-02T09:00:00.000Z'),
+          record('rec-e', { controller: 'council-b', caseRefs: ['CMP-1'] }),
+        ],
+        [],
+        AT,
+      );
+      expect(await registry.countCovered('council-a', { kind: 'case', caseRef: 'CMP-1' })).toBe(2);
+      expect(await registry.countCovered('council-a', { kind: 'subject', subjectRef: 'subj-1' })).toBe(2);
+      expect(await registry.countCovered('council-a', { kind: 'record', recordId: 'rec-d' })).toBe(0);
+      expect(await registry.countCovered('council-a', { kind: 'record', recordId: 'rec-b' })).toBe(1);
+      expect(await registry.countCovered('council-a', { kind: 'category', category: 'call-recording', from: '2026-01-01T00:00:00Z', to: '2026-02-10T09:00:00Z' })).toBe(1);
+      expect(await registry.countCovered('council-a', { kind: 'category', category: 'call-recording', from: '2026-01-01T00:00:00+00:00', to: '2026-03-01T00:00:00Z' })).toBe(2);
+      expect(await registry.countCovered('council-b', { kind: 'case', caseRef: 'CMP-1' })).toBe(1);
     });
 
     test('setHeld is one unit with its audit entries', async () => {

@@ -38,6 +38,7 @@ import {
   type LiftOutcome,
   type ReceiveInput,
   type AccessExport,
+  type RetryOutcome,
   type AckResult,
   type ErasureAck,
   type ErasureCommand,
@@ -339,6 +340,16 @@ export class FakePlatform implements Platform {
     this.holdMap.set(h.id, h);
     this.appendAudit([{ actor, action: 'hold.placed', target: { kind: 'hold', id: h.id }, reason: h.reason }]);
     return this.holdView(h);
+  }
+
+  async dryRunHold(req: PlaceHoldRequest): Promise<{ records: number }> {
+    if (req.controller !== 'fake-pack') throw new UnsupportedRequestError(`no policy pack for council "${req.controller}"`);
+    return { records: [...this.records.values()].filter((r) => r.status !== 'disposed' && (req.scope.kind !== 'subject' || r.subjectRef === req.scope.subjectRef) && (req.scope.kind !== 'record' || r.id === req.scope.recordId)).length };
+  }
+
+  /** the fake's deletions never fail */
+  async retryFailed(): Promise<RetryOutcome> {
+    return { matched: 0, retried: 0, records: 0 };
   }
 
   async holds(q: { status?: Hold['status']; controller?: string; limit: number }): Promise<HoldView[]> {

@@ -5,8 +5,8 @@
  * key stays destroyed (null), and the audit log is the audit-chain module's hash chain.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { DataLocation } from '@custodian/contracts';
-import type { Hold, RecordState, RetryPolicy, SubjectRequest } from '@custodian/workflows';
+import type { DataLocation, HoldScope } from '@custodian/contracts';
+import { holdCovers, type Hold, type RecordState, type RetryPolicy, type SubjectRequest } from '@custodian/workflows';
 import { ChainVerifier, chain } from '../audit-chain';
 import { subscribeByPolling } from '../polling-subscription';
 import { SimulatedClock } from '../clocks';
@@ -234,6 +234,10 @@ export class MemoryRegistry implements Registry {
   }
   async disposing(limit: number): Promise<RecordState[]> {
     return copy([...this.records.values()].filter((r) => r.status === 'disposing').slice(0, limit));
+  }
+  async countCovered(controller: string, scope: HoldScope): Promise<number> {
+    const probe = { id: 'probe', controller, scope, reason: 'operational-pause', status: 'active' } as unknown as Hold;
+    return [...this.records.values()].filter((r) => r.status !== 'disposed' && holdCovers(probe, r)).length;
   }
   async held(limit: number, afterId?: string): Promise<RecordState[]> {
     return copy(
