@@ -6,7 +6,7 @@ import { CouncilId, DataCategory, ExternalRef, IsoDuration, Timestamp } from './
  * complaint is investigated, for crime or fraud (and staff protection: abusive callers), for legal
  * claims and the Ombudsman, and nothing covered by an open subject access request may be purged.
  */
-export const HOLD_REASONS = ['complaint-investigation', 'crime-or-fraud', 'staff-protection', 'legal-claim', 'ombudsman', 'subject-access-request', 'operational-pause'] as const;
+export const HOLD_REASONS = ['complaint-investigation', 'crime-or-fraud', 'staff-protection', 'legal-claim', 'ombudsman', 'subject-access-request', 'restriction', 'objection', 'operational-pause'] as const;
 export const HoldReason = z.enum(HOLD_REASONS);
 export type HoldReason = z.infer<typeof HoldReason>;
 
@@ -17,6 +17,9 @@ export const HOLD_REASON_NAMES: Record<HoldReason, string> = {
   'legal-claim': 'legal claim',
   ombudsman: 'Ombudsman investigation',
   'subject-access-request': 'open subject access request',
+  // the person's own requests: storage only while they stand (Art 18; Art 21 while the objection is assessed)
+  restriction: 'processing restricted at the person\'s request (Art 18)',
+  objection: 'objection being assessed (Art 18(1)(d), Art 21)',
   // operations pause scheduled deletions (an incident, a store migration): a pause delays, it never refuses an erasure
   'operational-pause': 'deletions paused by operations',
 };

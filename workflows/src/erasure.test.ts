@@ -1,4 +1,4 @@
-import { decideErasure, summariseErasure } from './erasure';
+import { decideConsentWithdrawal, decideErasure, decideObjectionUpheld, summariseErasure } from './erasure';
 import { newHold } from './hold';
 import type { RecordState } from './record';
 
@@ -60,5 +60,25 @@ describe('decideErasure', () => {
   it('summarises a partial outcome', () => {
     expect(summariseErasure([decideErasure(record(), NOW, []), decideErasure(openComplaint(), NOW, [])])).toBe('Erasure partly granted: 1 record(s) to erase; 1 refused (Art 17(3)(b)).');
     expect(summariseErasure([decideErasure(openComplaint(), NOW, [])])).toMatch(/^Erasure refused/);
+  });
+});
+
+describe('consent withdrawal and objection decisions', () => {
+  it('withdrawal erases consent data and leaves other bases unaffected', () => {
+    expect(decideConsentWithdrawal(record(), NOW, [])).toMatchObject({ decision: 'erase', article: 'Art 17(1)(b)' });
+    expect(decideConsentWithdrawal(openComplaint(), NOW, [])).toMatchObject({ decision: 'refuse', article: 'Art 7(3) not applicable' });
+  });
+  it('an upheld objection erases public-task and legitimate-interests data under Art 17(1)(c), unless a legal hold keeps it', () => {
+    expect(decideObjectionUpheld(openComplaint(), NOW, [])).toMatchObject({ decision: 'erase', article: 'Art 17(1)(c)' });
+    expect(decideObjectionUpheld(record({ lawfulBasis: '6(1)(f)' }), NOW, [])).toMatchObject({ decision: 'erase', article: 'Art 17(1)(c)' });
+    expect(decideObjectionUpheld(record(), NOW, [])).toMatchObject({ decision: 'refuse', article: 'Art 21 not applicable' });
+    const h = newHold({ id: 'hold_o', controller: 'north-kesteven', scope: { kind: 'record', recordId: 'rec_complaint01' }, reason: 'ombudsman', reviewEvery: 'P1M' }, 'dpo', NOW);
+    expect(decideObjectionUpheld(openComplaint(), NOW, [h])).toMatchObject({ decision: 'refuse', holds: ['hold_o'] });
+  });
+  it('a restriction, an objection being assessed or an operator\'s pause never refuses an erasure', () => {
+    for (const reason of ['restriction', 'objection', 'operational-pause'] as const) {
+      const h = newHold({ id: `hold_${reason}`, controller: 'north-kesteven', scope: { kind: 'subject', subjectRef: 'subj_person0001' }, reason, reviewEvery: 'P1M' }, 'dpo', NOW);
+      expect(decideErasure(record(), NOW, [h]).decision).toBe('erase');
+    }
   });
 });

@@ -21,8 +21,13 @@ export const HOLD_EXEMPTION: Record<HoldReason, string> = {
   'legal-claim': 'Art 17(3)(e)',
   ombudsman: 'Art 17(3)(b)',
   'subject-access-request': 'DPA 2018 s173',
+  restriction: 'none (a restriction delays the deletion)',
+  objection: 'none (an objection delays the deletion)',
   'operational-pause': 'none (a pause delays the deletion)',
 };
+
+/** holds that delay a deletion but are never a reason to refuse one: the person's own restriction, an objection being assessed, an operator's pause */
+export const DELAYING_REASONS: ReadonlySet<HoldReason> = new Set(['restriction', 'objection', 'operational-pause']);
 
 const WORDS: Record<string, string> = { complaint: 'complaint', enquiry: 'enquiry', 'crm-profile': 'customer account' };
 
@@ -30,8 +35,8 @@ export function decideErasure(r: RecordState, nowIso: string, holds: readonly Ho
   const base = { recordId: r.id, category: r.category };
   if (r.status === 'disposed') return { ...base, decision: 'already-gone', article: null, reason: `Already disposed at ${r.disposal?.completedAt ?? 'an earlier time'}; nothing is left to erase.` };
   if (r.status === 'disposing') return { ...base, decision: 'already-gone', article: null, reason: `Disposal already under way since ${r.disposal?.startedAt}; every store is being deleted.` };
-  // an operational pause delays the deletions (its tasks wait) but is no reason to refuse
-  const on = holdsOn(r, holds).filter((h) => h.reason !== 'operational-pause');
+  // a pause or restriction delays the deletions (their tasks wait) but is no reason to refuse
+  const on = holdsOn(r, holds).filter((h) => !DELAYING_REASONS.has(h.reason));
   if (on.length) {
     const first = on[0]!;
     return {
@@ -78,4 +83,31 @@ export function summariseErasure(ds: readonly ErasureDecision[]): string {
   if (gone) parts.push(`${gone} already disposed or being disposed`);
   const outcome = !erase && !gone ? 'refused' : refused.length ? 'partly granted' : 'granted';
   return `Erasure ${outcome}: ${parts.join('; ')}.`;
+}
+
+/**
+ * Withdrawal of consent (Art 7(3)): consent-based records are erased (Art 17(1)(b)) unless a hold
+ * keeps them; records held on another basis carry on unaffected, and say so.
+ */
+export function decideConsentWithdrawal(r: RecordState, nowIso: string, holds: readonly Hold[]): ErasureDecision {
+  if (r.lawfulBasis !== '6(1)(a)' && r.status !== 'disposed' && r.status !== 'disposing') {
+    return { recordId: r.id, category: r.category, decision: 'refuse', article: 'Art 7(3) not applicable', reason: `Unaffected: held on ${r.lawfulBasis} ${LAWFUL_BASIS_NAMES[r.lawfulBasis]}, not on consent, so withdrawing consent does not end its processing.`, until: r.dueAt };
+  }
+  return decideErasure(r, nowIso, holds);
+}
+
+/**
+ * An objection upheld (Art 21(1)): records processed under public task or legitimate interests are
+ * erased (Art 17(1)(c)) unless a hold keeps them; records on other bases are not what was objected to.
+ */
+export function decideObjectionUpheld(r: RecordState, nowIso: string, holds: readonly Hold[]): ErasureDecision {
+  const base = { recordId: r.id, category: r.category };
+  if (r.lawfulBasis !== '6(1)(e)' && r.lawfulBasis !== '6(1)(f)') {
+    if (r.status === 'disposed' || r.status === 'disposing') return decideErasure(r, nowIso, holds);
+    return { ...base, decision: 'refuse', article: 'Art 21 not applicable', reason: `Unaffected: held on ${r.lawfulBasis} ${LAWFUL_BASIS_NAMES[r.lawfulBasis]}; the right to object covers public task and legitimate interests only.`, until: r.dueAt };
+  }
+  const d = decideErasure(r, nowIso, holds);
+  if (d.decision === 'refuse' && d.holds?.length) return d;
+  if (d.decision === 'already-gone') return d;
+  return { ...base, decision: 'erase', article: 'Art 17(1)(c)', reason: `Granted under Art 17(1)(c): the objection was upheld (no compelling legitimate grounds override it), so processing on ${r.lawfulBasis} ${LAWFUL_BASIS_NAMES[r.lawfulBasis]} stops and the data is erased.` };
 }

@@ -100,10 +100,13 @@ export function withClock(r: SubjectRequest, clock: StatutoryClock, by: string, 
 }
 
 /** the erasure decided: in progress while records are being deleted, completed at once when none is */
+/** the request kinds that end in erasing records: erasure itself, consent withdrawn, an objection upheld */
+export const ERASING: ReadonlySet<Right> = new Set(['erasure', 'consent-withdrawal', 'objection']);
+
 export function erasureDecided(r: SubjectRequest, decisions: ErasureDecision[], by: string, nowIso: string): SubjectRequest {
-  if (r.kind !== 'erasure') throw new RequestStateError(`request ${r.id} is a ${r.kind} request`);
-  if (r.status !== 'open') throw new RequestStateError(`request ${r.id} is ${r.status}: ${r.status === 'awaiting-identity' ? 'confirm the identity first' : 'already decided'}`);
-  const outcome = summariseErasure(decisions);
+  if (!ERASING.has(r.kind)) throw new RequestStateError(`request ${r.id} is a ${r.kind} request`);
+  if (r.status !== 'open' && !(r.kind === 'objection' && r.status === 'in-progress')) throw new RequestStateError(`request ${r.id} is ${r.status}: ${r.status === 'awaiting-identity' ? 'confirm the identity first' : 'already decided'}`);
+  const outcome = r.kind === 'erasure' ? summariseErasure(decisions) : `${r.kind === 'objection' ? 'Objection upheld' : 'Consent withdrawn'}: ${summariseErasure(decisions).replace(/^Erasure [a-z ]+: /, '')}`;
   const any = decisions.some((d) => d.decision === 'erase');
   return { ...r, ...step(r, by, nowIso, 'erasure-decided', outcome), decisions, outcome, status: any ? 'in-progress' : 'completed', completedAt: any ? null : nowIso };
 }
@@ -139,10 +142,21 @@ export function erasureCompleted(r: SubjectRequest, certificate: ErasureCertific
   return { ...r, ...step(r, by, nowIso, 'erasure-completed', certificate.summary), certificate, status: 'completed', completedAt: nowIso };
 }
 
+/** a restriction or an objection under assessment in force: its hold keeps the subject's data to storage only */
+export function inForce(r: SubjectRequest, holdId: string, by: string, nowIso: string, note: string): SubjectRequest {
+  if (r.status !== 'open') throw new RequestStateError(`request ${r.id} is ${r.status}`);
+  return { ...r, ...step(r, by, nowIso, 'in-force', note), holdId, status: 'in-progress', outcome: note };
+}
+
 export function requestCompleted(r: SubjectRequest, outcome: string, by: string, nowIso: string): SubjectRequest {
   mustBeOpen(r);
   if (r.status === 'awaiting-identity') throw new RequestStateError(`request ${r.id} is waiting for identity: confirm it first`);
   return { ...r, ...step(r, by, nowIso, 'completed', outcome), outcome, status: 'completed', completedAt: nowIso };
+}
+
+/** the person is told of what was decided (a restriction lifted must be told before it is, Art 18(3)) */
+export function personTold(r: SubjectRequest, how: string, by: string, nowIso: string): SubjectRequest {
+  return { ...r, ...step(r, by, nowIso, 'person-told', how) };
 }
 
 export interface RequestReading {

@@ -484,6 +484,8 @@ export const AccessExportSchema = component(
   'Everything held about the subject, decrypted; fields naming other people withheld; free text listed for review before release. Personal data: dpo only.',
 );
 export const CompleteBody = z.strictObject({ outcome: described(z.string().min(3).max(1000), 'what the council sent or did, in words that name no one') });
+export const LiftRestrictionBody = z.strictObject({ toldBy: described(z.string().min(3).max(200), 'how and when the person was told, e.g. "letter of 3 June"') });
+export const ObjectionDecisionBody = z.strictObject({ upheld: z.boolean(), reason: described(z.string().min(3).max(1000), 'the grounds weighed, naming no one') });
 export const PauseBody = z.strictObject({ reason: z.enum(['identity', 'clarification', 'fee']) });
 export const ExtendBody = z.strictObject({ months: z.union([z.literal(1), z.literal(2)]), reason: z.string().min(3).max(500) });
 

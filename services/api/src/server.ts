@@ -62,6 +62,8 @@ import {
   RequestList,
   PauseBody,
   ExtendBody,
+  LiftRestrictionBody,
+  ObjectionDecisionBody,
   AccessExportSchema,
   CommandsQuery,
   CommandList,
@@ -362,6 +364,18 @@ function routes(platform: Platform): FastifyPluginAsync {
       const a = access(['dpo'], 'Record that the council answered the request (access, portability and the rights it carries out itself); releases the access hold', 'requests');
       app.post('/v1/requests/:id/complete', { config: a.config, schema: { ...doc(a), params: IdParams, body: CompleteBody, response: { 200: RequestViewSchema, 404: ErrorBody, 409: ErrorBody, ...INPUT_ERRORS } } }, async (req) =>
         platform.completeRequest(req.params.id, req.body.outcome, actor(req)),
+      );
+    }
+    {
+      const a = access(['dpo'], 'Lift a restriction: recorded, and the person told first (Art 18(3))', 'requests');
+      app.post('/v1/requests/:id/lift-restriction', { config: a.config, schema: { ...doc(a), params: IdParams, body: LiftRestrictionBody, response: { 200: RequestViewSchema, 404: ErrorBody, 409: ErrorBody, ...INPUT_ERRORS } } }, async (req) =>
+        platform.liftRestriction(req.params.id, req.body.toldBy, actor(req)),
+      );
+    }
+    {
+      const a = access(['dpo'], 'Decide an objection: upheld erases what was processed on public task or legitimate interests; not upheld, processing continues', 'requests');
+      app.post('/v1/requests/:id/objection-decision', { config: a.config, schema: { ...doc(a), params: IdParams, body: ObjectionDecisionBody, response: { 200: RequestViewSchema, 404: ErrorBody, 409: ErrorBody, ...INPUT_ERRORS } } }, async (req) =>
+        platform.decideObjection(req.params.id, req.body, actor(req)),
       );
     }
     {

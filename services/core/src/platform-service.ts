@@ -162,6 +162,18 @@ export class PlatformService implements Platform {
     });
   }
 
+  async liftRestriction(id: string, toldBy: string, actor: string): Promise<RequestView> {
+    const r = await this.lifecycle.run(() => this.requestService.liftRestriction(id, toldBy, actor));
+    await this.afterRelease();
+    return r;
+  }
+
+  async decideObjection(id: string, decision: { upheld: boolean; reason: string }, actor: string): Promise<RequestView> {
+    const r = await this.lifecycle.run(() => this.requestService.decideObjection(id, decision, actor));
+    if (r.status === 'in-progress') return this.afterErasureBegun(r.id);
+    return r;
+  }
+
   accessPackage(id: string) {
     return this.requestService.accessPackage(id);
   }

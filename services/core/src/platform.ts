@@ -120,6 +120,10 @@ export interface Platform {
   requests(q: { status?: SubjectRequest['status']; controller?: string; subjectRef?: string; limit: number }): Promise<RequestView[]>;
   request(id: string): Promise<RequestView | undefined>;
   confirmIdentity(id: string, actor: string): Promise<RequestView>;
+  /** ends a restriction; the person is told before it takes effect */
+  liftRestriction(id: string, toldBy: string, actor: string): Promise<RequestView>;
+  /** an objection upheld erases what was processed on public task or legitimate interests; not upheld, processing continues */
+  decideObjection(id: string, decision: { upheld: boolean; reason: string }, actor: string): Promise<RequestView>;
   /** access or portability: everything held, decrypted, other people's data withheld */
   accessPackage(id: string): Promise<AccessExport>;
   /** erasure commands a subscribed system has yet to acknowledge (the embedded outbox) */

@@ -1,7 +1,14 @@
 import type { SubjectIdentifier } from '@custodian/contracts';
 import {
+  ERASING,
   confirmIdentity,
+  decideConsentWithdrawal,
   decideErasure,
+  decideObjectionUpheld,
+  inForce,
+  personTold,
+  type ErasureDecision,
+  type Hold,
   erasureCertificate,
   erasureCompleted,
   erasureDecided,
@@ -182,7 +189,8 @@ export class RequestService {
    */
   async complete(id: string, outcome: string, actor: string): Promise<RequestView> {
     const r0 = await this.load(id);
-    if (r0.kind === 'erasure') throw new UnsupportedRequestError('an erasure completes by itself once every store has confirmed its deletions');
+    if (ERASING.has(r0.kind) && r0.decisions.length) throw new UnsupportedRequestError('an erasure completes by itself once every store has confirmed its deletions');
+    if (r0.kind === 'restriction' || r0.kind === 'objection') throw new UnsupportedRequestError(`a ${r0.kind} ends by ${r0.kind === 'restriction' ? 'lifting it (the person told first)' : 'deciding it (upheld or not)'}`);
     const now = this.now();
     const r = requestCompleted(r0, outcome, actor, now);
     await this.d.requests.save(r, [this.audit(r, actor, 'request.completed', `${r.kind} request answered`, { timeliness: readRequest(r, now).timeliness })], now);
@@ -193,20 +201,77 @@ export class RequestService {
     return this.view(r);
   }
 
-  /** what an open request does next on its own: an erasure is decided and begun */
+  /**
+   * What an open request does next on its own: an erasure or a withdrawal of consent is decided
+   * per record and begun; a restriction, or an objection while it is assessed, holds the subject's
+   * data to storage only.
+   */
   private async advance(r: SubjectRequest, actor: string): Promise<SubjectRequest> {
-    if (r.kind === 'erasure' && r.status === 'open') return this.beginErasure(r, actor);
-    return r;
+    if (r.status !== 'open') return r;
+    switch (r.kind) {
+      case 'erasure':
+        return this.beginErasure(r, actor, decideErasure);
+      case 'consent-withdrawal':
+        return this.beginErasure(r, actor, decideConsentWithdrawal);
+      case 'restriction':
+      case 'objection': {
+        const hold = await this.holdService.place({ controller: r.controller, scope: { kind: 'subject', subjectRef: r.subjectRef }, reason: r.kind, reference: r.id, reviewEvery: 'P1M' }, actor);
+        const note = r.kind === 'restriction' ? 'restricted: the data is only stored (no disposal, sharing or transfer) until the restriction is lifted' : 'restricted while the objection is assessed (Art 18(1)(d))';
+        const next = inForce(r, hold.id, actor, this.now(), note);
+        await this.d.requests.save(next, [this.audit(next, actor, `${r.kind}.in-force`, note, { holdId: hold.id })], this.now());
+        return next;
+      }
+      default:
+        return r;
+    }
+  }
+
+  private async releaseHoldOf(r: SubjectRequest, note: string, actor: string): Promise<void> {
+    if (!r.holdId) return;
+    const hold = await this.d.holds.get(r.holdId);
+    if (hold?.status === 'active') await this.holdService.review(r.holdId, { decision: 'release', note }, actor);
+  }
+
+  /** lifts a restriction: recorded, and the person told before it takes effect (Art 18(3)) */
+  async liftRestriction(id: string, toldBy: string, actor: string): Promise<RequestView> {
+    const r0 = await this.load(id);
+    if (r0.kind !== 'restriction' || r0.status !== 'in-progress') throw new UnsupportedRequestError(`request ${id} is not a restriction in force`);
+    const now = this.now();
+    const told = personTold(r0, toldBy, actor, now);
+    await this.releaseHoldOf(r0, `restriction ${id} lifted`, actor);
+    // one save of two steps: the stored revision moves by one
+    const r = { ...requestCompleted(told, `Restriction lifted; the person was told (${toldBy}).`, actor, now), revision: r0.revision + 1 };
+    await this.d.requests.save(r, [this.audit(r, actor, 'restriction.lifted', 'restriction lifted; the person was told first')], now);
+    return this.view(r);
+  }
+
+  /**
+   * The outcome of an objection: upheld, the records processed on public task or legitimate
+   * interests are erased; not upheld (compelling legitimate grounds), processing carries on. Either
+   * way the restriction while it was assessed ends and the decision is recorded.
+   */
+  async decideObjection(id: string, decision: { upheld: boolean; reason: string }, actor: string): Promise<RequestView> {
+    const r0 = await this.load(id);
+    if (r0.kind !== 'objection' || r0.status !== 'in-progress' || r0.decisions.length) throw new UnsupportedRequestError(`request ${id} is not an objection under assessment`);
+    await this.releaseHoldOf(r0, `objection ${id} decided`, actor);
+    const now = this.now();
+    if (decision.upheld) {
+      const r = await this.beginErasure({ ...r0, ...{ history: [...r0.history, { at: now, by: actor, action: 'objection-upheld', note: decision.reason }] } }, actor, decideObjectionUpheld);
+      return this.view(r);
+    }
+    const r = requestCompleted(r0, `Objection not upheld: ${decision.reason}. Processing continues.`, actor, now);
+    await this.d.requests.save(r, [this.audit(r, actor, 'objection.not-upheld', 'compelling legitimate grounds recorded; processing continues')], now);
+    return this.view(r);
   }
 
   /**
    * Decides every record of the subject and starts deleting the granted ones: the records become
    * `disposing` (cause: this request) with one task per store, which the deletion runner carries out.
    */
-  private async beginErasure(r0: SubjectRequest, actor: string): Promise<SubjectRequest> {
+  private async beginErasure(r0: SubjectRequest, actor: string, decide: (r: RecordState, nowIso: string, holds: readonly Hold[]) => ErasureDecision): Promise<SubjectRequest> {
     const now = this.now();
     const [records, holds] = await Promise.all([this.d.registry.bySubject(r0.subjectRef, MAX_RECORDS), openHolds(this.d.holds)]);
-    const decisions = records.filter((x) => x.controller === r0.controller).map((x) => decideErasure(x, now, holds));
+    const decisions = records.filter((x) => x.controller === r0.controller).map((x) => decide(x, now, holds));
     const r = erasureDecided(r0, decisions, actor, now);
     const erase = new Map(records.map((x) => [x.id, x]));
     const disposing: RecordState[] = [];
@@ -235,7 +300,8 @@ export class RequestService {
   async progress(actor = 'erasure'): Promise<string[]> {
     const finished: string[] = [];
     for (const r of await this.d.requests.list({ status: 'in-progress', limit: 1_000 })) {
-      if (r.kind !== 'erasure') continue;
+      // restrictions and objections under assessment are in progress with nothing to erase
+      if (!ERASING.has(r.kind) || !r.decisions.length) continue;
       const ids = r.decisions.filter((x) => x.decision === 'erase').map((x) => x.recordId);
       const records = await this.d.registry.get(ids);
       if (erasureProgress(r, records).waiting.length) continue;
@@ -250,7 +316,7 @@ export class RequestService {
    */
   async progressOne(id: string, actor = 'erasure'): Promise<{ status: 'completed' | 'waiting'; waiting: number; escalated: number; nextAttemptAt: string | null }> {
     const r = await this.load(id);
-    if (r.kind !== 'erasure' || r.status === 'completed') return { status: 'completed', waiting: 0, escalated: 0, nextAttemptAt: null };
+    if (!ERASING.has(r.kind) || r.status === 'completed') return { status: 'completed', waiting: 0, escalated: 0, nextAttemptAt: null };
     if (r.status !== 'in-progress') throw new UnsupportedRequestError(`request ${id} is ${r.status}: there is no erasure under way`);
     const ids = this.erasing(r);
     const records = await this.d.registry.get(ids);

@@ -449,6 +449,18 @@ export class FakePlatform implements Platform {
     return acks.map((a) => ({ commandId: a.commandId, status: 'rejected' as const, reason: 'no such command' }));
   }
 
+  async liftRestriction(id: string, toldBy: string, actor: string): Promise<RequestView> {
+    const r = requestCompleted(this.loadRequest(id), `Restriction lifted; the person was told (${toldBy}).`, actor, this.nowIso());
+    this.requestMap.set(id, r);
+    return this.requestView(r);
+  }
+
+  async decideObjection(id: string, decision: { upheld: boolean; reason: string }, actor: string): Promise<RequestView> {
+    const r = requestCompleted(this.loadRequest(id), decision.upheld ? 'Objection upheld' : `Objection not upheld: ${decision.reason}. Processing continues.`, actor, this.nowIso());
+    this.requestMap.set(id, r);
+    return this.requestView(r);
+  }
+
   async completeRequest(id: string, outcome: string, actor: string): Promise<RequestView> {
     const r = requestCompleted(this.loadRequest(id), outcome, actor, this.nowIso());
     this.requestMap.set(id, r);
