@@ -4,3 +4,4 @@ export * from './envelope';
 export * from './pan';
 export * from './policy';
 export * from './hold';
+export * from './rectification';

@@ -35,6 +35,28 @@ export interface ErasureCertificate {
   keyDestroyedAt: string | null;
 }
 
+/** one store's part in a rectification */
+export interface RectificationTask {
+  taskId: string;
+  recordId: string;
+  store: string;
+  /** manual: the store takes no corrections from Custodian, the council corrects it by hand */
+  status: 'pending' | 'done' | 'failed' | 'not-applicable' | 'manual';
+  attempts: number;
+  detail: string;
+  at: string | null;
+  reference?: string;
+}
+
+/** AES-GCM ciphertext under the subject's key (the same shape as the platform's sealed boxes) */
+export interface SealedValue {
+  v: 1;
+  kid: string;
+  iv: string;
+  tag: string;
+  ct: string;
+}
+
 export interface SubjectRequest {
   id: string;
   controller: string;
@@ -48,6 +70,10 @@ export interface SubjectRequest {
   /** erasure: the decision for every record of the subject */
   decisions: ErasureDecision[];
   certificate: ErasureCertificate | null;
+  /** rectification: the corrections, sealed under the subject's key (they are personal data) */
+  sealedCorrections?: SealedValue;
+  /** rectification: which details were wrong (field names only) and every store's part */
+  rectification?: { fields: string[]; tasks: RectificationTask[] };
   /** access: the legal hold that keeps the subject's data while the request is open (DPA 2018 s173) */
   holdId?: string;
   outcome: string | null;
@@ -152,6 +178,28 @@ export function requestCompleted(r: SubjectRequest, outcome: string, by: string,
   mustBeOpen(r);
   if (r.status === 'awaiting-identity') throw new RequestStateError(`request ${r.id} is waiting for identity: confirm it first`);
   return { ...r, ...step(r, by, nowIso, 'completed', outcome), outcome, status: 'completed', completedAt: nowIso };
+}
+
+/** the stores holding a wrong detail are known: in progress while any is to be corrected, completed when none is */
+export function rectificationPlanned(r: SubjectRequest, fields: string[], tasks: RectificationTask[], by: string, nowIso: string): SubjectRequest {
+  if (r.kind !== 'rectification' || r.status !== 'open') throw new RequestStateError(`request ${r.id} is not an open rectification`);
+  const next = { ...r, ...step(r, by, nowIso, 'rectification-planned', `${fields.join(', ') || 'nothing'} to correct at ${tasks.length} store(s)`), rectification: { fields, tasks } };
+  return tasks.some((t) => t.status === 'pending' || t.status === 'manual') ? { ...next, status: 'in-progress' } : { ...next, status: 'completed', completedAt: nowIso, outcome: rectificationOutcome(tasks) };
+}
+
+export function rectificationOutcome(tasks: readonly RectificationTask[]): string {
+  const n = (s: RectificationTask['status']) => tasks.filter((t) => t.status === s).length;
+  const parts = [`corrected at ${n('done')} store(s)`];
+  if (n('not-applicable')) parts.push(`${n('not-applicable')} not applicable (recordings are not corrected)`);
+  if (n('manual')) parts.push(`${n('manual')} to correct by hand: ${[...new Set(tasks.filter((t) => t.status === 'manual').map((t) => t.store))].join(', ')}`);
+  if (n('failed')) parts.push(`${n('failed')} failed and escalated`);
+  return `Rectified: ${parts.join('; ')}.`;
+}
+
+/** a round of corrections done: completed once nothing is pending or left to do by hand */
+export function rectificationProgressed(r: SubjectRequest, tasks: RectificationTask[], by: string, nowIso: string): SubjectRequest {
+  const next = { ...r, ...step(r, by, nowIso, 'rectification-progressed', `${tasks.filter((t) => t.status === 'pending').length} store(s) still to answer`), rectification: { fields: r.rectification?.fields ?? [], tasks } };
+  return tasks.some((t) => t.status === 'pending' || t.status === 'manual') ? next : { ...next, status: 'completed', completedAt: nowIso, outcome: rectificationOutcome(tasks) };
 }
 
 /** the person is told of what was decided (a restriction lifted must be told before it is, Art 18(3)) */

@@ -7,7 +7,7 @@
  * checks at the bottom turn any drift between the two into a compile error, so a field added to
  * RecordState cannot silently vanish from the API (or a field removed make every response a 500).
  */
-import { CouncilId, DataCategory, EventEnvelope, HoldReason, HoldScope, IsoDuration, LawfulBasis, PlaceHoldRequest, RETENTION_TRIGGERS, ReviewHoldRequest, SubjectIdentifier } from '@custodian/contracts';
+import { Correction, CouncilId, DataCategory, EventEnvelope, HoldReason, HoldScope, IsoDuration, LawfulBasis, PlaceHoldRequest, RETENTION_TRIGGERS, ReviewHoldRequest, SubjectIdentifier } from '@custodian/contracts';
 import type { AuditEntry, AuditVerification, DeadLetterView, DeletionTask, HoldView, IngestResult, LiftOutcome, RecordView, ReplayReport, RequestView, RetryOutcome, SweepReport } from '@custodian/core';
 import { RIGHTS } from '@custodian/workflows';
 import type { Explanation, RecordState } from '@custodian/workflows';
@@ -398,6 +398,7 @@ export const ReceiveRequestBody = component(
       subjectRef: described(z.string().regex(/^subj_[A-Za-z0-9_-]{8,64}$/).optional(), 'or the pseudonymous subject reference'),
       receivedAt: described(z.iso.datetime({ offset: true }).optional(), 'when the council received it (default now): the clock counts from that day'),
       identityVerified: described(z.boolean(), 'false: the clock stands still until the identity is confirmed'),
+      corrections: described(z.array(Correction).min(1).max(10).optional(), 'rectification: the details that are wrong and their right values (sealed at once)'),
     })
     .refine((b) => (b.identifiers === undefined) !== (b.subjectRef === undefined), { message: 'give exactly one of identifiers or subjectRef', path: ['identifiers'] }),
   'A subject-rights request as the council logged it.',
@@ -439,6 +440,27 @@ export const RequestViewSchema = component(
         keyDestroyedAt: isoOrNull(),
       })
       .nullable(),
+    rectification: described(
+      z
+        .object({
+          fields: z.array(z.string()),
+          tasks: z.array(
+            z.object({
+              taskId: z.string(),
+              recordId: z.string(),
+              store: z.string(),
+              status: z.enum(['pending', 'done', 'failed', 'not-applicable', 'manual']),
+              attempts: z.number().int(),
+              detail: z.string(),
+              at: isoOrNull(),
+              reference: z.string().optional(),
+            }),
+          ),
+        })
+        .optional(),
+      'rectification: which details were wrong (names only) and each store\'s part',
+    ),
+    sealedCorrections: described(z.object({ v: z.literal(1), kid: z.string(), iv: z.string(), tag: z.string(), ct: z.string() }).optional(), 'the corrections, sealed under the subject\'s key'),
     holdId: described(z.string().optional(), 'access: the legal hold keeping the subject\'s data while the request is open'),
     outcome: z.string().nullable(),
     completedAt: isoOrNull(),

@@ -311,7 +311,7 @@ function routes(platform: Platform): FastifyPluginAsync {
         const b = req.body;
         reply.code(201);
         return platform.receiveRequest(
-          { controller: b.controller, kind: b.kind, identityVerified: b.identityVerified, ...(b.identifiers ? { identifiers: b.identifiers } : {}), ...(b.subjectRef ? { subjectRef: b.subjectRef } : {}), ...(b.receivedAt ? { receivedAt: b.receivedAt } : {}) },
+          { controller: b.controller, kind: b.kind, identityVerified: b.identityVerified, ...(b.corrections ? { corrections: b.corrections } : {}), ...(b.identifiers ? { identifiers: b.identifiers } : {}), ...(b.subjectRef ? { subjectRef: b.subjectRef } : {}), ...(b.receivedAt ? { receivedAt: b.receivedAt } : {}) },
           actor(req),
         );
       });

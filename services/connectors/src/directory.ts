@@ -51,6 +51,7 @@ export const HttpBinding = z.strictObject({
     .optional(),
   retry: RetryPolicySchema.optional(),
   concurrency: z.int().min(1).max(256).optional(),
+  rectifyMethod: z.enum(['PATCH', 'PUT', 'POST']).optional(),
 });
 export type HttpBinding = z.infer<typeof HttpBinding>;
 

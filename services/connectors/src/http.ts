@@ -1,5 +1,5 @@
 import { SpanKind, trace } from '@opentelemetry/api';
-import { inSpan, type DeletionConnector, type DeletionRequest, type DeletionResult } from '@custodian/core';
+import { inSpan, type DeletionConnector, type DeletionRequest, type DeletionResult, type RectifyRequest, type RectifyResult } from '@custodian/core';
 import { DEFAULT_RETRY, type RetryPolicy } from '@custodian/workflows';
 import { ConnectorConfigError } from './errors';
 import { mapBounded } from './pool';
@@ -28,6 +28,11 @@ export interface HttpDeletionOptions {
   retry?: RetryPolicy;
   /** requests in flight at once per `delete` call (default 16) */
   concurrency?: number;
+  /**
+   * how the store takes corrections (Art 16): the same URL with this method and a JSON body
+   * `{"corrections":[{"field":"email","value":"…"}]}`; absent, the store is corrected by hand
+   */
+  rectifyMethod?: 'PATCH' | 'PUT' | 'POST';
 }
 
 export interface HttpDeletionDeps {
@@ -86,6 +91,7 @@ export class HttpDeletionConnector implements DeletionConnector {
   private readonly fetch: typeof fetch;
   private readonly now: () => number;
   private readonly random: () => number;
+  private readonly rectifyMethod: string | undefined;
 
   constructor(options: HttpDeletionOptions, deps: HttpDeletionDeps = {}) {
     this.template = checkTemplate(options.urlTemplate);
@@ -106,20 +112,32 @@ export class HttpDeletionConnector implements DeletionConnector {
     this.fetch = deps.fetch ?? globalThis.fetch;
     this.now = deps.now ?? Date.now;
     this.random = deps.random ?? Math.random;
+    this.rectifyMethod = options.rectifyMethod;
+    // only a store that takes corrections offers rectify(): the others are corrected by hand
+    if (!this.rectifyMethod) this.rectify = undefined;
+  }
+
+  rectify?(requests: RectifyRequest[]): Promise<RectifyResult[]> {
+    return mapBounded(requests, this.concurrency, async (r): Promise<RectifyResult> => {
+      const res = await this.deleteOne(r, this.rectifyMethod!, JSON.stringify({ corrections: r.corrections }));
+      if (res.outcome === 'retry' || res.outcome === 'failed') return res;
+      // absent: the store holds nothing for this locator any more, so nothing is wrong there
+      return res.outcome === 'absent' ? { outcome: 'absent', detail: res.detail } : { outcome: 'updated', detail: res.detail, ...(res.reference ? { reference: res.reference } : {}) };
+    });
   }
 
   delete(requests: DeletionRequest[]): Promise<DeletionResult[]> {
-    return mapBounded(requests, this.concurrency, (r) => this.deleteOne(r));
+    return mapBounded(requests, this.concurrency, (r) => this.deleteOne(r, this.method));
   }
 
-  private async deleteOne(req: DeletionRequest): Promise<DeletionResult> {
+  private async deleteOne(req: Pick<DeletionRequest, 'taskId' | 'locator' | 'recordId' | 'controller'>, method: string, body?: string): Promise<DeletionResult> {
     const url = this.urlFor(req);
     if (typeof url !== 'string') return url;
     let waited = 0;
     let tries = 0;
     for (;;) {
       tries++;
-      const t = await this.once(url, req.taskId);
+      const t = await this.once(url, req.taskId, method, body);
       if ('final' in t) return t.final;
       const wait = Math.max(this.backoff(tries), t.retryAfterMs ?? 0);
       // Giving up inline is not failure: the durable scheduler takes over, honouring Retry-After.
@@ -137,18 +155,19 @@ export class HttpDeletionConnector implements DeletionConnector {
    * locator (personal data at some vendors) and is never recorded. No traceparent is sent to the
    * vendor: its logs are outside the council's control, and the trace would be no use there.
    */
-  private once(url: string, taskId: string): Promise<Try> {
-    return inSpan(`HTTP ${this.method}`, { kind: SpanKind.CLIENT, attributes: { 'http.request.method': this.method } }, () => this.request(url, taskId));
+  private once(url: string, taskId: string, method: string, body?: string): Promise<Try> {
+    return inSpan(`HTTP ${method}`, { kind: SpanKind.CLIENT, attributes: { 'http.request.method': method } }, () => this.request(url, taskId, method, body));
   }
 
-  private async request(url: string, taskId: string): Promise<Try> {
+  private async request(url: string, taskId: string, method: string, body?: string): Promise<Try> {
     const headers = new Headers(this.headers);
     headers.set('Idempotency-Key', taskId);
+    if (body !== undefined) headers.set('content-type', 'application/json');
     let res: Response;
     try {
       // Redirects are not followed: a deletion API that redirects is misconfigured, and following
       // one would replay the request (and its credentials) somewhere nobody reviewed.
-      res = await this.fetch(url, { method: this.method, headers, redirect: 'manual', signal: AbortSignal.timeout(this.timeoutMs) });
+      res = await this.fetch(url, { method, headers, ...(body !== undefined ? { body } : {}), redirect: 'manual', signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (e) {
       trace.getActiveSpan()?.setAttribute('error.type', e instanceof Error ? e.name : 'unknown');
       return { transient: networkDetail(e, this.timeoutMs) };
@@ -176,7 +195,7 @@ export class HttpDeletionConnector implements DeletionConnector {
     return Math.round(exp / 2 + (exp / 2) * this.random());
   }
 
-  private urlFor(req: DeletionRequest): string | DeletionResult {
+  private urlFor(req: Pick<DeletionRequest, 'locator' | 'recordId' | 'controller'>): string | DeletionResult {
     const values: Record<Placeholder, string> = { locator: req.locator, recordId: req.recordId, controller: req.controller };
     for (const p of PLACEHOLDERS) {
       const v = values[p];

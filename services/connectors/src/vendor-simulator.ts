@@ -35,6 +35,8 @@ export interface VendorSimulator {
   /** down: every request has its connection dropped ('reset', the default) or gets 503 ('503') */
   setDown(down: boolean, how?: 'reset' | '503'): void;
   has(id: string): boolean;
+  /** the corrections a PATCH applied to a recording's metadata, in order */
+  corrections(id: string): unknown[];
   close(): Promise<void>;
 }
 
@@ -59,6 +61,7 @@ export async function startVendorSimulator(options: VendorSimulatorOptions): Pro
   if (!options.token) throw new Error('the vendor simulator needs a bearer token');
 
   const recordings = new Set(options.recordings ?? []);
+  const corrected = new Map<string, unknown[]>();
   const calls: SimulatorCall[] = [];
   const answered = new Map<string, Stored>();
   const faults: Array<{ status: number; retryAfter?: string }> = [];
@@ -110,6 +113,18 @@ export async function startVendorSimulator(options: VendorSimulatorOptions): Pro
     const status = existed ? 200 : 201;
     record(req, req.params.id, status);
     return reply.code(status).send({ id: req.params.id });
+  });
+
+  // corrections to a recording's metadata (caller details): 200 when it is held, 404 when not
+  app.patch<{ Params: { id: string }; Body: { corrections?: unknown[] } }>('/v1/recordings/:id', async (req, reply) => {
+    const id = req.params.id;
+    if (!recordings.has(id)) {
+      record(req, id, 404);
+      return reply.code(404).send({ error: 'not found' });
+    }
+    corrected.set(id, [...(corrected.get(id) ?? []), ...(req.body?.corrections ?? [])]);
+    record(req, id, 200);
+    return reply.code(200).send({ id });
   });
 
   app.get<{ Params: { id: string } }>('/v1/recordings/:id', async (req, reply) => {
@@ -175,6 +190,7 @@ export async function startVendorSimulator(options: VendorSimulatorOptions): Pro
       if (isDown) app.server.closeIdleConnections();
     },
     has: (id) => recordings.has(id),
+    corrections: (id) => [...(corrected.get(id) ?? [])],
     async close() {
       if (closed) return;
       closed = true;

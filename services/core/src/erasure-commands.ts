@@ -1,5 +1,6 @@
 import type { Receipt, RetryPolicy } from '@custodian/workflows';
 import type { PolicyBook } from './policy-packs';
+import type { RectifyRequest, RectifyResult } from './ports';
 import type { AuditInput, Clock, ConnectorDirectory, DeletionConnector, DeletionRequest, DeletionResult, DeletionTask, DeletionTasks, ErasureAck, ErasureCommandChannel } from './ports';
 
 /**
@@ -29,6 +30,18 @@ export class CommandConnector implements DeletionConnector {
       r.attempt > this.opts.maxCommands
         ? { outcome: 'failed', detail: `no acknowledgement after ${this.opts.maxCommands} erasure command(s), ${waited} minute(s) apart` }
         : { outcome: 'retry', detail: `erasure command ${r.attempt} of ${this.opts.maxCommands} sent; waiting for acknowledgement`, retryAfterMs: this.opts.ackTimeoutMs },
+    );
+  }
+
+  /** corrections go the same way: a command with action "rectify", finished by the system's acknowledgement */
+  async rectify(requests: RectifyRequest[]): Promise<RectifyResult[]> {
+    const issuedAt = this.clock.now().toISOString();
+    const send = requests.filter((r) => r.attempt <= this.opts.maxCommands);
+    if (send.length) await this.channel.send(send.map((r) => ({ commandId: r.taskId, recordId: r.recordId, controller: r.controller, store: r.store, locator: r.locator, issuedAt, attempt: r.attempt, action: 'rectify' as const, corrections: r.corrections })));
+    return requests.map((r): RectifyResult =>
+      r.attempt > this.opts.maxCommands
+        ? { outcome: 'failed', detail: `no acknowledgement after ${this.opts.maxCommands} correction command(s)` }
+        : { outcome: 'retry', detail: `correction command ${r.attempt} of ${this.opts.maxCommands} sent; waiting for acknowledgement`, retryAfterMs: this.opts.ackTimeoutMs },
     );
   }
 }

@@ -153,7 +153,12 @@ export class PlatformService implements Platform {
    */
   async acknowledge(acks: ErasureAck[], actor: string): Promise<AckResult[]> {
     return this.lifecycle.run(async () => {
-      const { results, touched } = await applyAcks(this.p, acks, actor);
+      // correction commands are a rectification's (rect_…); the rest finish deletion tasks
+      const corrections = acks.filter((a) => a.commandId.startsWith('rect_'));
+      const corrected = corrections.length ? await this.requestService.acknowledgeCorrections(corrections, actor) : [];
+      const { results: deleted, touched } = await applyAcks(this.p, acks.filter((a) => !a.commandId.startsWith('rect_')), actor);
+      const byId = new Map([...deleted, ...corrected].map((r) => [r.commandId, r]));
+      const results = acks.map((a) => byId.get(a.commandId)!) as AckResult[];
       const now = this.clock.now().toISOString();
       if (touched.length) await this.disposal.completeFinished([...(await this.p.registry.get(touched)).values()], now);
       await this.requestService.progress();

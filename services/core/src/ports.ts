@@ -98,6 +98,8 @@ export interface EventBus extends EventStream {
    * events still had a sealed section, per record. One unit for the whole batch.
    */
   purgeRecords(recordIds: string[]): Promise<Map<string, number>>;
+  /** rectification: replaces the sealed section of events still holding one (a purged event stays purged) */
+  rewriteSealed(updates: Array<{ offset: number; sealed: SealedBox }>): Promise<number>;
   head(): Promise<number>;
 }
 
@@ -283,10 +285,24 @@ export type DeletionResult =
   | { outcome: 'retry'; detail: string; retryAfterMs?: number }
   | { outcome: 'failed'; detail: string };
 
+/** A correction of the person's details at one store (Art 16; Art 19 tells recipients too). */
+export interface RectifyRequest {
+  taskId: string;
+  recordId: string;
+  controller: string;
+  store: string;
+  locator: string;
+  corrections: import('@custodian/contracts').Correction[];
+  attempt: number;
+}
+export type RectifyResult = { outcome: 'updated' | 'absent'; detail: string; reference?: string } | { outcome: 'retry'; detail: string; retryAfterMs?: number } | { outcome: 'failed'; detail: string };
+
 export interface DeletionConnector {
   readonly kind: string;
   readonly retry: RetryPolicy;
   delete(requests: DeletionRequest[]): Promise<DeletionResult[]>;
+  /** corrects the person's details at the store; absent where a store cannot be corrected (a recording) */
+  rectify?(requests: RectifyRequest[]): Promise<RectifyResult[]>;
 }
 
 /**
@@ -303,6 +319,9 @@ export interface ErasureCommand {
   locator: string;
   issuedAt: string;
   attempt: number;
+  /** erase (the default) or correct the person's details (rectification; the corrections travel in the body) */
+  action?: 'erase' | 'rectify';
+  corrections?: import('@custodian/contracts').Correction[];
 }
 export interface ErasureAck {
   commandId: string;

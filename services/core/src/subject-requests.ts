@@ -1,4 +1,4 @@
-import type { SubjectIdentifier } from '@custodian/contracts';
+import { applyCorrections, Correction, type SubjectIdentifier } from '@custodian/contracts';
 import {
   ERASING,
   confirmIdentity,
@@ -7,6 +7,11 @@ import {
   decideObjectionUpheld,
   inForce,
   personTold,
+  rectificationPlanned,
+  rectificationProgressed,
+  nextAttemptDelay,
+  DEFAULT_RETRY,
+  type RectificationTask,
   type ErasureDecision,
   type Hold,
   erasureCertificate,
@@ -30,13 +35,13 @@ import {
   type Right,
   type SubjectRequest,
 } from '@custodian/workflows';
-import type { MasterKey, Sealer } from './crypto';
+import { KeyShreddedError, type MasterKey, type Sealer } from './crypto';
 import { taskId } from './disposal';
 import { buildAccessPackage, type AccessPackage } from './access';
 import { HoldService, openHolds } from './holds';
 import { newId } from './ingest';
 import { NotFoundError, UnsupportedRequestError } from './platform';
-import type { AuditInput, Clock, DeletionTask, DeletionTasks, EventBus, HoldStore, KeyVault, Registry, RequestStore, SubjectIndex } from './ports';
+import type { AuditInput, Clock, ConnectorDirectory, DeletionTask, DeletionTasks, ErasureAck, EventBus, HoldStore, KeyVault, Registry, RequestStore, SealedBox, SubjectIndex } from './ports';
 import type { PolicyBook } from './policy-packs';
 
 export interface RequestView extends SubjectRequest {
@@ -52,6 +57,8 @@ export interface ReceiveInput {
   subjectRef?: string;
   receivedAt?: string;
   identityVerified: boolean;
+  /** rectification: the details that are wrong and their right values */
+  corrections?: Correction[];
 }
 
 export interface RequestDeps {
@@ -65,8 +72,10 @@ export interface RequestDeps {
   holds: HoldStore;
   requests: RequestStore;
   vault: Pick<KeyVault, 'destroy'>;
-  /** where the events of a record can be read back (the embedded log); absent where none is kept */
-  bus?: Pick<EventBus, 'eventsOfRecord'>;
+  /** where the events of a record can be read back and corrected (the embedded log); absent where none is kept */
+  bus?: Pick<EventBus, 'eventsOfRecord' | 'rewriteSealed'>;
+  /** the stores a rectification reaches */
+  connectors?: ConnectorDirectory;
 }
 
 /** the bases under which data is portable (Art 20): given by the person under consent or contract */
@@ -116,6 +125,12 @@ export class RequestService {
     if (!subjectRef) throw new NotFoundError(`${input.controller} holds no records for the identifiers given: answer the person that nothing is held (no request is logged here)`);
     const now = this.now();
     let r = receiveRequest({ id: newId('req'), controller: input.controller, subjectRef, kind: input.kind, receivedAt: input.receivedAt ?? now, identityVerified: input.identityVerified }, actor);
+    if (input.kind === 'rectification') {
+      const parsed = Correction.array().min(1).max(10).safeParse(input.corrections ?? []);
+      if (!parsed.success) throw new UnsupportedRequestError('a rectification request needs the corrections: [{ field: name|email|phone|date-of-birth|postcode, value }]');
+      // the right values are personal data: sealed under the subject's key from the start
+      r = { ...r, sealedCorrections: await this.d.sealer.seal(`subj:${subjectRef}`, parsed.data, `rectification|${r.id}`) };
+    }
     if (input.kind === 'access') {
       // deleting data to frustrate an open request is an offence (DPA 2018 s173): nothing of the subject goes while it is open
       const hold = await this.holdService.place({ controller: input.controller, scope: { kind: 'subject', subjectRef }, reason: 'subject-access-request', reference: r.id, reviewEvery: 'P1M' }, actor);
@@ -190,6 +205,7 @@ export class RequestService {
   async complete(id: string, outcome: string, actor: string): Promise<RequestView> {
     const r0 = await this.load(id);
     if (ERASING.has(r0.kind) && r0.decisions.length) throw new UnsupportedRequestError('an erasure completes by itself once every store has confirmed its deletions');
+    if (r0.kind === 'rectification' && r0.rectification?.tasks.some((t) => t.status === 'pending')) throw new UnsupportedRequestError('corrections are still being sent: the request completes by itself, or once only stores corrected by hand are left');
     if (r0.kind === 'restriction' || r0.kind === 'objection') throw new UnsupportedRequestError(`a ${r0.kind} ends by ${r0.kind === 'restriction' ? 'lifting it (the person told first)' : 'deciding it (upheld or not)'}`);
     const now = this.now();
     const r = requestCompleted(r0, outcome, actor, now);
@@ -213,6 +229,8 @@ export class RequestService {
         return this.beginErasure(r, actor, decideErasure);
       case 'consent-withdrawal':
         return this.beginErasure(r, actor, decideConsentWithdrawal);
+      case 'rectification':
+        return this.planRectification(r, actor);
       case 'restriction':
       case 'objection': {
         const hold = await this.holdService.place({ controller: r.controller, scope: { kind: 'subject', subjectRef: r.subjectRef }, reason: r.kind, reference: r.id, reviewEvery: 'P1M' }, actor);
@@ -224,6 +242,114 @@ export class RequestService {
       default:
         return r;
     }
+  }
+
+  /**
+   * Finds every store holding a detail the person corrected: Custodian's own copy is re-sealed with
+   * the right values at once; each store the record names gets a correction (by its connector, by
+   * command, or by hand where it takes none); recordings are not corrected.
+   */
+  private async planRectification(r0: SubjectRequest, actor: string): Promise<SubjectRequest> {
+    const now = this.now();
+    const corrections = await this.d.sealer.open<Correction[]>(r0.sealedCorrections as SealedBox, `rectification|${r0.id}`);
+    const records = (await this.d.registry.bySubject(r0.subjectRef, MAX_RECORDS)).filter((x) => x.controller === r0.controller && x.status !== 'disposed');
+    const fields = new Set<string>();
+    const tasks: RectificationTask[] = [];
+    for (const rec of records) {
+      let holdsField = !this.d.bus;
+      let rewritten = 0;
+      if (this.d.bus) {
+        const rewrites: Array<{ offset: number; sealed: SealedBox }> = [];
+        for (const e of await this.d.bus.eventsOfRecord(rec.id)) {
+          if (!e.sealed) continue;
+          let opened: { identifiers: SubjectIdentifier[]; payload: Record<string, unknown> };
+          try {
+            opened = await this.d.sealer.open(e.sealed, e.eventId);
+          } catch (err) {
+            if (err instanceof KeyShreddedError) continue;
+            throw err;
+          }
+          const fixed = applyCorrections(opened, corrections);
+          if (!fixed.changed.length) continue;
+          for (const c of corrections) if (applyCorrections(opened, [c]).changed.length) fields.add(c.field);
+          rewrites.push({ offset: e.offset!, sealed: await this.d.sealer.seal(e.sealed.kid, { identifiers: fixed.identifiers, payload: fixed.payload }, e.eventId) });
+        }
+        rewritten = rewrites.length ? await this.d.bus.rewriteSealed(rewrites) : 0;
+        holdsField = rewritten > 0;
+      } else for (const c of corrections) fields.add(c.field);
+      if (!holdsField) continue;
+      const id = (store: string) => `rect_${taskId(rec.id, store, r0.id).slice(5)}`;
+      if (this.d.bus) tasks.push({ taskId: id('custodian-event-log'), recordId: rec.id, store: 'custodian-event-log', status: 'done', attempts: 1, detail: `${rewritten} event(s) re-sealed with the corrections`, at: now });
+      for (const l of rec.locations) {
+        const connector = this.d.connectors?.find(rec.controller, l.store);
+        const kind = this.d.book.packs.find((p) => p.pack.id === rec.controller)?.pack.stores.find((s) => s.id === l.store)?.kind;
+        if (kind === 'files') tasks.push({ taskId: id(l.store), recordId: rec.id, store: l.store, status: 'not-applicable', attempts: 0, detail: 'a recording is not corrected: it is what was said', at: now });
+        else if (connector?.rectify) tasks.push({ taskId: id(l.store), recordId: rec.id, store: l.store, status: 'pending', attempts: 0, detail: 'to be corrected', at: null });
+        else tasks.push({ taskId: id(l.store), recordId: rec.id, store: l.store, status: 'manual', attempts: 0, detail: 'this store takes no corrections from Custodian: correct it by hand, then complete the request', at: null });
+      }
+    }
+    const r = rectificationPlanned(r0, [...fields], tasks, actor, now);
+    await this.d.requests.save(r, [this.audit(r, actor, 'rectification.planned', `${[...fields].join(', ') || 'nothing held differs'}; ${tasks.length} store(s)`, { stores: tasks.map((t) => ({ store: t.store, status: t.status })) })], now);
+    return r.status === 'in-progress' ? this.runCorrections(r, actor) : r;
+  }
+
+  /** sends the corrections whose time has come; a store that keeps failing is escalated */
+  private async runCorrections(r: SubjectRequest, actor: string): Promise<SubjectRequest> {
+    const now = this.now();
+    const tasks = r.rectification!.tasks.map((t) => ({ ...t }));
+    const due = tasks.filter((t) => t.status === 'pending' && (t.at === null || t.at <= now));
+    if (!due.length) return r;
+    const corrections = await this.d.sealer.open<Correction[]>(r.sealedCorrections as SealedBox, `rectification|${r.id}`);
+    const records = await this.d.registry.get([...new Set(due.map((t) => t.recordId))]);
+    const audit: AuditInput[] = [];
+    for (const t of due) {
+      const rec = records.get(t.recordId);
+      const connector = rec && this.d.connectors?.find(rec.controller, t.store);
+      const locator = rec?.locations.find((l) => l.store === t.store)?.locator;
+      if (!rec || !connector?.rectify || !locator) {
+        Object.assign(t, { status: 'manual', detail: 'no longer reachable from Custodian: correct it by hand' });
+        continue;
+      }
+      const [res] = await connector.rectify([{ taskId: t.taskId, recordId: rec.id, controller: rec.controller, store: t.store, locator, corrections, attempt: t.attempts + 1 }]);
+      t.attempts++;
+      if (res!.outcome === 'updated' || res!.outcome === 'absent') Object.assign(t, { status: 'done', detail: res!.detail, at: now, ...('reference' in res! && res!.reference ? { reference: res!.reference } : {}) });
+      else {
+        const delay = res!.outcome === 'retry' ? nextAttemptDelay(t.attempts, connector.retry ?? DEFAULT_RETRY, res!.retryAfterMs, 1) : null;
+        if (delay === null) {
+          Object.assign(t, { status: 'failed', detail: res!.detail, at: now });
+          audit.push(this.audit(r, actor, 'rectification.escalated', `correction at ${t.store} failed after ${t.attempts} attempt(s): ${res!.detail}`, { store: t.store, recordId: t.recordId }));
+        } else Object.assign(t, { detail: res!.detail, at: new Date(Date.parse(now) + delay).toISOString() });
+      }
+    }
+    const next = rectificationProgressed(r, tasks, actor, now);
+    if (next.status === 'completed') audit.push(this.audit(next, actor, 'rectification.completed', next.outcome!));
+    await this.d.requests.save(next, audit, now);
+    return next;
+  }
+
+  /** a system's acknowledgement of a correction command */
+  async acknowledgeCorrections(acks: ErasureAck[], actor: string): Promise<Array<{ commandId: string; status: 'applied' | 'duplicate' | 'rejected'; reason?: string }>> {
+    const out: Array<{ commandId: string; status: 'applied' | 'duplicate' | 'rejected'; reason?: string }> = [];
+    const open = await this.d.requests.list({ status: 'in-progress', limit: 1_000 });
+    for (const a of acks) {
+      const r = open.find((x) => x.rectification?.tasks.some((t) => t.taskId === a.commandId));
+      const t = r?.rectification?.tasks.find((x) => x.taskId === a.commandId);
+      if (!r || !t || t.recordId !== a.recordId || t.store !== a.store) {
+        out.push({ commandId: a.commandId, status: 'rejected', reason: 'no such command' });
+        continue;
+      }
+      if (t.status !== 'pending') {
+        out.push({ commandId: a.commandId, status: 'duplicate' });
+        continue;
+      }
+      const now = this.now();
+      const tasks = r.rectification!.tasks.map((x) => (x.taskId === t.taskId ? { ...x, status: a.outcome === 'failed' ? ('failed' as const) : ('done' as const), detail: `acknowledged: ${a.detail}`, at: now, ...(a.reference ? { reference: a.reference } : {}) } : x));
+      const next = rectificationProgressed(r, tasks, actor, now);
+      await this.d.requests.save(next, next.status === 'completed' ? [this.audit(next, actor, 'rectification.completed', next.outcome!)] : [], now);
+      open.splice(open.indexOf(r), 1, next);
+      out.push({ commandId: a.commandId, status: 'applied' });
+    }
+    return out;
   }
 
   private async releaseHoldOf(r: SubjectRequest, note: string, actor: string): Promise<void> {
@@ -300,6 +426,10 @@ export class RequestService {
   async progress(actor = 'erasure'): Promise<string[]> {
     const finished: string[] = [];
     for (const r of await this.d.requests.list({ status: 'in-progress', limit: 1_000 })) {
+      if (r.kind === 'rectification') {
+        if ((await this.runCorrections(r, actor)).status === 'completed') finished.push(r.id);
+        continue;
+      }
       // restrictions and objections under assessment are in progress with nothing to erase
       if (!ERASING.has(r.kind) || !r.decisions.length) continue;
       const ids = r.decisions.filter((x) => x.decision === 'erase').map((x) => x.recordId);
@@ -316,6 +446,13 @@ export class RequestService {
    */
   async progressOne(id: string, actor = 'erasure'): Promise<{ status: 'completed' | 'waiting'; waiting: number; escalated: number; nextAttemptAt: string | null }> {
     const r = await this.load(id);
+    if (r.kind === 'rectification' && r.status === 'in-progress') {
+      const next = await this.runCorrections(r, actor);
+      const tasks = next.rectification?.tasks ?? [];
+      if (next.status === 'completed') return { status: 'completed', waiting: 0, escalated: 0, nextAttemptAt: null };
+      const pending = tasks.filter((t) => t.status === 'pending');
+      return { status: 'waiting', waiting: pending.length, escalated: tasks.filter((t) => t.status === 'failed' || t.status === 'manual').length, nextAttemptAt: pending.map((t) => t.at ?? this.now()).sort()[0] ?? null };
+    }
     if (!ERASING.has(r.kind) || r.status === 'completed') return { status: 'completed', waiting: 0, escalated: 0, nextAttemptAt: null };
     if (r.status !== 'in-progress') throw new UnsupportedRequestError(`request ${id} is ${r.status}: there is no erasure under way`);
     const ids = this.erasing(r);

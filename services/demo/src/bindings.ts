@@ -19,6 +19,8 @@ export function demoBindings(packs: LoadedPack[], opts: { filesRoot: string; ven
           kind: 'http',
           urlTemplate: `${opts.vendorUrl}/v1/recordings/{controller}:${s.id}:{locator}`,
           headers: { Authorization: `Bearer \${env:${opts.tokenEnv}}` },
+          // the simulator takes corrections to a recording's details by PATCH, as the vendors' APIs do
+          rectifyMethod: 'PATCH',
         } as ConnectorBinding);
       }
     }

@@ -38,6 +38,7 @@ import type {
   StreamBatch,
   Subscription,
   RegistryStats,
+  SealedBox,
   StoredEvent,
   SubjectIndex,
 } from '../ports';
@@ -93,6 +94,17 @@ export class MemoryEventBus implements EventBus {
       e.locations = e.locations.map((l) => ({ store: l.store, locator: '[disposed]' }));
     }
     return out;
+  }
+  async rewriteSealed(updates: Array<{ offset: number; sealed: SealedBox }>): Promise<number> {
+    let n = 0;
+    for (const u of updates) {
+      const e = this.log[u.offset - 1];
+      if (e && e.sealed !== null) {
+        e.sealed = copy(u.sealed);
+        n++;
+      }
+    }
+    return n;
   }
   async head(): Promise<number> {
     return this.log.length;
