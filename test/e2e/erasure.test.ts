@@ -100,3 +100,34 @@ test('an erasure with the CRM down completes after it recovers, with a certifica
   }
   await h.restart();
 });
+
+test('a restore of the database from a backup taken before an erasure brings nothing back: the journal is applied again', async () => {
+  const { copyFileSync, existsSync } = await import('node:fs');
+  await h.place(NK, 'crm', 'ENQ-NK-7');
+  const a = accepted((await h.ingest([enquiry(NK, 'ENQ-NK-7', '2026-03-01T09:00:00Z', 'Council tax rebate', withPerson)]))[0]);
+  // the nightly backup, before the person asks
+  h.rt.store.db.pragma('wal_checkpoint(TRUNCATE)');
+  const db = join(h.dataDir, 'custodian.db');
+  copyFileSync(db, `${db}.backup`);
+  const r = await h.platform.receiveRequest({ controller: NK, kind: 'erasure', identifiers: PERSON, identityVerified: true }, DPO);
+  expect(r.certificate!.keyDestroyedAt).not.toBeNull();
+  expect(existsSync(join(h.dataDir, 'erasure-journal.jsonl'))).toBe(true);
+
+  // the database is restored from the backup: the record, its sealed event and the key are back
+  await h.rt.stop();
+  copyFileSync(`${db}.backup`, db);
+  for (const f of ['-wal', '-shm']) if (existsSync(`${db}${f}`)) (await import('node:fs')).rmSync(`${db}${f}`);
+  await h.restart();
+  expect((await h.platform.record(a.recordId))!.record.status).toBe('active');
+
+  // starting the runtime applies the journal again before anything else
+  expect(await h.platform.restoreErasures()).toEqual({ records: 1, events: 1, keys: 1 });
+  expect((await h.platform.record(a.recordId))!.record).toMatchObject({ status: 'disposed', disposal: { cause: { kind: 'erasure', requestId: r.id } } });
+  // a replay from the start registers nothing of the person again, and a second application changes nothing
+  await h.platform.replay({ offset: 1 }, 'operator');
+  expect((await h.platform.record(a.recordId))!.record.status).toBe('disposed');
+  expect(await h.platform.restoreErasures()).toEqual({ records: 0, events: 0, keys: 0 });
+  // the log holds no sealed section of the record, and the key is gone from the vault again
+  expect((await h.rt.store.bus.eventsOfRecord(a.recordId)).map((e) => e.sealed)).toEqual([null]);
+  expect((await h.rt.store.vault.get([`subj:${a.subjectRef}`])).get(`subj:${a.subjectRef}`)).toBeNull();
+});

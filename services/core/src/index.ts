@@ -11,6 +11,7 @@ export * from './holds';
 export * from './subject-requests';
 export * from './access';
 export * from './erasure-commands';
+export * from './journal';
 export * from './platform-service';
 export * from './serial';
 export * from './subject-cache';

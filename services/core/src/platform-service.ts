@@ -14,6 +14,8 @@ import { LIFECYCLE_GROUP, Projector } from './projector';
 import { Serial } from './serial';
 import { InProcessOrchestrator } from './in-process-orchestrator';
 import { isAdvanceable } from './clocks';
+import { ErasedRecords, reapplyErasureJournal, type RestoreOutcome } from './journal';
+import type { ErasureJournal } from './ports';
 import type { CommandOutbox, ErasureAck, ErasureCommand, HoldStore, RequestStore, KeyVault, Orchestrator, ProcessView, ApiTokens, IdempotencyKeys, AuditEntry, AuditLog, Clock, ConnectorDirectory, DeadLetter, DeadLetterStore, DeletionTasks, EventBus, Registry, SubjectIndex } from './ports';
 import type { MasterKey } from './crypto';
 
@@ -33,6 +35,8 @@ export interface PlatformPorts {
   holds: HoldStore;
   requests: RequestStore;
   vault: KeyVault;
+  /** the erasure journal, kept apart from the other stores */
+  journal: ErasureJournal;
   /** the processes that wait (sweeps now): in process unless given (Temporal) */
   orchestrator?: Orchestrator;
   /** the embedded runtime's outbox of erasure commands (the distributed one sends them to a topic) */
@@ -51,16 +55,18 @@ export class PlatformService implements Platform {
   readonly orchestrator: Orchestrator;
   readonly holdService: HoldService;
   readonly requestService: RequestService;
+  private readonly erased: ErasedRecords;
   private readonly lifecycle = new Serial();
 
   constructor(protected readonly p: PlatformPorts) {
     this.clock = p.clock;
     this.tokens = p.tokens;
     this.ingestion = new IngestService(p);
-    this.projector = new Projector({ ...p, purge: (ids) => p.bus.purgeRecords(ids) });
+    this.erased = new ErasedRecords(p.journal);
+    this.projector = new Projector({ ...p, purge: (ids) => p.bus.purgeRecords(ids), erased: this.erased });
     this.disposal = new DisposalService(p);
     this.holdService = new HoldService(p);
-    this.requestService = new RequestService(p);
+    this.requestService = new RequestService({ ...p, erased: this.erased });
     // the sweep and the projector both write records: one at a time
     this.orchestrator =
       p.orchestrator ??
@@ -119,6 +125,11 @@ export class PlatformService implements Platform {
     const out = await this.lifecycle.run(() => this.holdService.review(id, req, actor));
     if (out.lifted && (out.lifted.recordsUnheld || out.lifted.tasksResumed)) await this.afterRelease();
     return out;
+  }
+
+  /** re-applies the erasure journal (after a restore): the embedded runtime does it on start */
+  restoreErasures(actor = 'erasure-journal'): Promise<RestoreOutcome> {
+    return this.lifecycle.run(() => reapplyErasureJournal({ ...this.p }, actor));
   }
 
   async receiveRequest(input: ReceiveInput, actor: string): Promise<RequestView> {

@@ -235,6 +235,25 @@ export interface HoldStore {
   list(q: { status?: Hold['status']; controller?: string; limit: number }): Promise<Hold[]>;
 }
 
+/**
+ * What was erased, by pseudonymous id only, kept apart from the registry and log it guards: after a
+ * restore of an older backup (or a replay from the start) it is applied again, so no erased record
+ * or subject comes back. Append-only.
+ */
+export interface JournalEntry {
+  requestId: string;
+  controller: string;
+  subjectRef: string;
+  recordIds: string[];
+  /** the subject's data key was destroyed (nothing of them was left) */
+  keyDestroyed: boolean;
+  at: string;
+}
+export interface ErasureJournal {
+  append(entry: JournalEntry): Promise<void>;
+  entries(): Promise<JournalEntry[]>;
+}
+
 /** another writer changed the hold or request since it was read: read it again and decide again */
 export class RevisionConflictError extends Error {}
 

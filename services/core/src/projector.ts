@@ -5,6 +5,7 @@ import type { AuditInput, Clock, EventBus, Registry, StoredEvent } from './ports
 import { batchPlacement, inSpan, sole } from './tracing';
 
 export const LIFECYCLE_GROUP = 'lifecycle';
+const NONE: ReadonlySet<string> = new Set();
 
 /**
  * Consumes the log and keeps the registry: one record per controller + category + the council
@@ -24,6 +25,8 @@ export class Projector {
        * Kafka topics cannot, and their retention, shorter than any category's, removes it
        */
       purge?: (recordIds: string[]) => Promise<unknown>;
+      /** records erased on request: their events are never applied again (a replay, a restore) */
+      erased?: { get(): Promise<ReadonlySet<string>> };
     },
     private readonly group = LIFECYCLE_GROUP,
     private readonly batch = 5_000,
@@ -56,7 +59,15 @@ export class Projector {
     const changed = new Map<string, RecordState>();
     const audit: AuditInput[] = [];
     const purge = new Set<string>();
-    for (const e of events) this.apply(e, prev, changed, audit, purge);
+    const erased = this.d.erased ? await this.d.erased.get() : NONE;
+    for (const e of events) {
+      if (erased.has(e.recordId)) {
+        // the erasure journal outranks the log: nothing of an erased record is registered again
+        if (!prev.get(e.recordId) || prev.get(e.recordId)!.status !== 'disposed') purge.add(e.recordId);
+        continue;
+      }
+      this.apply(e, prev, changed, audit, purge);
+    }
     span.setAttribute('custodian.records.changed', changed.size);
     await this.d.registry.save([...changed.values()], audit, now);
     // a late event for a record already disposed brought personal data back into the log: take it out again

@@ -41,6 +41,8 @@ import { buildAccessPackage, type AccessPackage } from './access';
 import { HoldService, openHolds } from './holds';
 import { newId } from './ingest';
 import { NotFoundError, UnsupportedRequestError } from './platform';
+import type { ErasedRecords } from './journal';
+import type { ErasureJournal } from './ports';
 import type { AuditInput, Clock, ConnectorDirectory, DeletionTask, DeletionTasks, ErasureAck, EventBus, HoldStore, KeyVault, Registry, RequestStore, SealedBox, SubjectIndex } from './ports';
 import type { PolicyBook } from './policy-packs';
 
@@ -76,6 +78,9 @@ export interface RequestDeps {
   bus?: Pick<EventBus, 'eventsOfRecord' | 'rewriteSealed'>;
   /** the stores a rectification reaches */
   connectors?: ConnectorDirectory;
+  /** every finished erasure is written here, apart from the stores a restore could roll back */
+  journal: ErasureJournal;
+  erased?: ErasedRecords;
 }
 
 /** the bases under which data is portable (Art 20): given by the person under consent or contract */
@@ -485,6 +490,10 @@ export class RequestService {
       keyDestroyedAt = now;
     }
     const failures: ErasureCertificate['failures'] = [];
+    const erasedIds = this.erasing(r).filter((id) => records.get(id)?.status === 'disposed');
+    // first the journal: a crash after it re-applies an erasure that was done, never loses one
+    await this.d.journal.append({ requestId: r.id, controller: r.controller, subjectRef: r.subjectRef, recordIds: erasedIds, keyDestroyed: keyDestroyedAt !== null, at: now });
+    await this.d.erased?.add(erasedIds);
     const cert = erasureCertificate(r, records, failures, keyDestroyedAt, now);
     const done = erasureCompleted(r, cert, actor, now);
     await this.d.requests.save(done, [this.audit(done, actor, 'erasure.completed', cert.summary, { stores: [...new Set(cert.stores.map((s) => s.store))], keyDestroyed: keyDestroyedAt !== null })], now);

@@ -99,7 +99,7 @@ async function lifecycle(telemetry: Telemetry) {
     if (touched.length) await completer.completeFinished([...(await store.registry.get(touched)).values()], clock.now().toISOString());
   });
   const master = MasterKey.fromBase64(tcfg.CUSTODIAN_MASTER_KEY);
-  const erasureDeps = { clock, book, master, sealer: new Sealer(master, store.vault), subjects: new SubjectCache(store.subjects), registry: store.registry, tasks: store.tasks, holds: store.holds, requests: store.requests, vault: store.vault };
+  const erasureDeps = { clock, book, master, sealer: new Sealer(master, store.vault), subjects: new SubjectCache(store.subjects), registry: store.registry, tasks: store.tasks, holds: store.holds, requests: store.requests, vault: store.vault, journal: store.journal };
   const worker = await createSweepWorker(tcfg, disposalDeps, telemetry, erasureDeps);
   const connection = await Connection.connect({ address: tcfg.TEMPORAL_ADDRESS, tls: tcfg.TEMPORAL_TLS });
   log(`sweep schedule ${await ensureSweepSchedule(new Client({ connection, namespace: tcfg.TEMPORAL_NAMESPACE, interceptors: clientInterceptors() }).schedule, tcfg)}`);

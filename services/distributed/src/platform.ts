@@ -113,7 +113,7 @@ export class DistributedPlatform extends PlatformService {
 }
 
 /** the store ports a distributed service works on: MongoStore's, or the in-memory ones in tests */
-export type DistributedStores = Pick<PlatformPorts, 'registry' | 'tasks' | 'deadLetters' | 'audit' | 'tokens' | 'holds' | 'requests'> & {
+export type DistributedStores = Pick<PlatformPorts, 'registry' | 'tasks' | 'deadLetters' | 'audit' | 'tokens' | 'holds' | 'requests' | 'journal'> & {
   vault: KeyVault;
   subjects: SubjectIndex;
   idempotency: IdempotencyKeys;
@@ -145,6 +145,7 @@ export function distributedPlatform(o: {
     audit: st.audit,
     holds: st.holds,
     requests: st.requests,
+    journal: st.journal,
     vault: st.vault,
     tokens: st.tokens,
     idempotency: st.idempotency,

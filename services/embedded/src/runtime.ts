@@ -16,6 +16,7 @@ import {
   type LoadedPack,
 } from '@custodian/core';
 import { EmbeddedStore } from './store';
+import { FileErasureJournal } from './journal';
 
 export interface EmbeddedOptions {
   /** folder for custodian.db (and master.key when no key is given) */
@@ -82,6 +83,7 @@ export class EmbeddedRuntime {
       holds: store.holds,
       requests: store.requests,
       vault: store.vault,
+      journal: new FileErasureJournal(join(opts.dataDir, 'erasure-journal.jsonl')),
       tasks: store.tasks,
       deadLetters: store.deadLetters,
       audit: store.audit,
@@ -103,9 +105,12 @@ export class EmbeddedRuntime {
    */
   start(): this {
     const report = this.opts.onError ?? ((where, err) => console.error(`[custodian] ${where} failed:`, err instanceof Error ? err.message : err));
+    // before anything reads the log: erasures a restored backup lost are applied again
+    const ready = this.platform.restoreErasures().catch((e: unknown) => report('erasure journal', e));
     const project = async () => {
       if (this.projecting || this.stopped) return;
       this.projecting = true;
+      await ready;
       try {
         await this.platform.project();
       } catch (e) {
@@ -118,6 +123,7 @@ export class EmbeddedRuntime {
     const sweep = async (): Promise<void> => {
       if (this.sweeping || this.stopped) return;
       this.sweeping = true;
+      await ready;
       let next: string | null = null;
       try {
         await this.platform.project();

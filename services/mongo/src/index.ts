@@ -12,3 +12,4 @@ export * from './tokens';
 export * from './idempotency';
 export * from './holds';
 export * from './requests';
+export * from './journal';

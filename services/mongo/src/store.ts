@@ -11,6 +11,7 @@ import { MongoApiTokens } from './tokens';
 import { MongoIdempotencyKeys } from './idempotency';
 import { MongoHoldStore } from './holds';
 import { MongoRequestStore } from './requests';
+import { MongoErasureJournal } from './journal';
 
 export type MongoStoreOptions = { dbName: string } & ({ url: string; clientOptions?: MongoClientOptions } | { client: MongoClient });
 
@@ -33,6 +34,8 @@ export class MongoStore {
   readonly idempotency: MongoIdempotencyKeys;
   readonly holds: MongoHoldStore;
   readonly requests: MongoRequestStore;
+  /** in a database of its own (<dbName>_journal): a restore of the main database does not roll it back */
+  readonly journal: MongoErasureJournal;
 
   private constructor(
     readonly client: MongoClient,
@@ -51,6 +54,7 @@ export class MongoStore {
     this.idempotency = tracedAdapter(new MongoIdempotencyKeys(db), 'mongodb', 'idempotency');
     this.holds = tracedAdapter(new MongoHoldStore(client, db, audit), 'mongodb', 'holds');
     this.requests = tracedAdapter(new MongoRequestStore(client, db, audit), 'mongodb', 'requests');
+    this.journal = tracedAdapter(new MongoErasureJournal(client.db(`${db.databaseName}_journal`)), 'mongodb', 'erasure-journal');
   }
 
   /** connects (unless given a client), refuses a server without transactions, and sets up collections */

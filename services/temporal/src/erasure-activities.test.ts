@@ -14,7 +14,7 @@ async function begun(crmAnswers: (call: number) => 'ok' | 'down') {
   const [r] = await t.platform.ingest([ev.enquiry(NK, 'ENQ-T-1', '2026-03-01T09:00:00Z')], 'svc');
   if (r?.status !== 'accepted') throw new Error(JSON.stringify(r));
   await t.platform.project();
-  const deps = { clock: t.clock, book: t.book, master: t.master, sealer: t.sealer, subjects: t.ports.subjects, registry: t.ports.registry, tasks: t.ports.tasks, holds: t.ports.holds, requests: t.ports.requests, vault: t.ports.vault, connectors: dir, bus: t.ports.bus };
+  const deps = { clock: t.clock, book: t.book, master: t.master, sealer: t.sealer, subjects: t.ports.subjects, registry: t.ports.registry, tasks: t.ports.tasks, holds: t.ports.holds, requests: t.ports.requests, vault: t.ports.vault, journal: t.ports.journal, connectors: dir, bus: t.ports.bus };
   // the request service alone (the API's part): decided and begun, nothing run yet
   const req = await new RequestService(deps).receive({ controller: NK, kind: 'erasure', subjectRef: r.subjectRef, identityVerified: true }, 'dpo');
   expect(req.status).toBe('in-progress');

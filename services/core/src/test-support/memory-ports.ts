@@ -30,6 +30,8 @@ import type {
   DeletionTasks,
   EventBus,
   HoldStore,
+  ErasureJournal,
+  JournalEntry,
   RequestStore,
   IdempotencyKeys,
   KeyVault,
@@ -382,6 +384,16 @@ export class MemoryRequestStore implements RequestStore {
   }
 }
 
+export class MemoryErasureJournal implements ErasureJournal {
+  readonly list: JournalEntry[] = [];
+  async append(entry: JournalEntry): Promise<void> {
+    this.list.push(copy(entry));
+  }
+  async entries(): Promise<JournalEntry[]> {
+    return copy(this.list);
+  }
+}
+
 export class MemoryDeadLetters implements DeadLetterStore {
   readonly entries: DeadLetter[] = [];
   async add(entries: DeadLetter[]): Promise<void> {
@@ -451,6 +463,8 @@ export class MemoryPorts {
   readonly idempotency = new MemoryIdempotencyKeys();
   readonly holds: MemoryHoldStore;
   readonly requests: MemoryRequestStore;
+  /** kept outside the other ports, as a deployment keeps it outside their backups */
+  readonly journal = new MemoryErasureJournal();
   constructor() {
     this.holds = new MemoryHoldStore(this.audit);
     this.requests = new MemoryRequestStore(this.audit);
@@ -535,6 +549,7 @@ export function testPlatform(opts: { clock?: Clock; connectors?: ConnectorDirect
     holds: ports.holds,
     requests: ports.requests,
     vault: ports.vault,
+    journal: ports.journal,
   });
   return { ports, clock, master, sealer, book, connectors, platform };
 }
