@@ -56,6 +56,11 @@ test('an erasure with the CRM down completes after it recovers, with a certifica
   const a = accepted((await h.ingest([enquiry(NK, 'ENQ-NK-2', '2026-03-01T09:00:00Z', 'Bulky waste collection', withPerson)]))[0]);
   const b = accepted((await h.ingest([enquiry(NK, 'ENQ-NK-3', '2026-03-05T09:00:00Z', 'Parking permit', withPerson)]))[0]);
 
+  // one of the person's events was rejected (an impossible channel) and waits in the dead-letter queue
+  const [bad] = await h.ingest([enquiry(NK, 'ENQ-NK-5', '2026-03-06T09:00:00Z', 'Rejected one', { ...withPerson, payload: { caseRef: 'ENQ-NK-5', channel: 'carrier-pigeon', summary: 'Rejected one' } })]);
+  if (bad?.status !== 'rejected') throw new Error('expected a rejection');
+  expect((await h.platform.deadLetter(bad.deadLetterId))!.original).toMatchObject({ payload: { summary: 'Rejected one' } });
+
   h.sim.setDown(true, '503');
   const r = await h.platform.receiveRequest({ controller: NK, kind: 'erasure', identifiers: PERSON, identityVerified: true }, DPO);
   expect(r.status).toBe('in-progress');
@@ -78,8 +83,10 @@ test('an erasure with the CRM down completes after it recovers, with a certifica
     [b.recordId, 'deleted'],
   ]);
   expect(cert.stores.every((s) => s.at >= '2026-03-10T10:00:00.000Z')).toBe(true);
-  // nothing of the person is left: the data key is destroyed
+  // nothing of the person is left: the data key is destroyed, and their rejected event in the DLQ with it
   expect(cert.keyDestroyedAt).not.toBeNull();
+  expect(cert.deadLettersShredded).toBe(1);
+  expect((await h.platform.deadLetter(bad.deadLetterId))!.original).toBe('[erased]');
   expect(cert.summary).toMatch(/the data key is destroyed/);
 
   // a replay of the whole log recreates no record of the person, and leaves both disposed

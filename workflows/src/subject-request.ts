@@ -33,6 +33,8 @@ export interface ErasureCertificate {
   failures: Array<{ recordId: string; store: string; lastError: string }>;
   /** when the subject's data key was destroyed (every copy unreadable); null while a refused record still needs it */
   keyDestroyedAt: string | null;
+  /** rejected events of the person still in the dead-letter queue, made unreadable with their own keys */
+  deadLettersShredded?: number;
 }
 
 /** one store's part in a rectification */

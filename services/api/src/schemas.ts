@@ -438,6 +438,7 @@ export const RequestViewSchema = component(
         stores: z.array(ReceiptSchema.extend({ recordId: z.string() })),
         failures: z.array(z.object({ recordId: z.string(), store: z.string(), lastError: z.string() })),
         keyDestroyedAt: isoOrNull(),
+        deadLettersShredded: described(z.number().int().optional(), "the person's rejected events in the dead-letter queue, made unreadable"),
       })
       .nullable(),
     rectification: described(

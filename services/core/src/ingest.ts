@@ -1,4 +1,4 @@
-import { EventEnvelope, fieldErrors, lifecycleFacts, redactPans, type FieldError, type PanFinding } from '@custodian/contracts';
+import { EventEnvelope, IDENTIFIER_KINDS, fieldErrors, lifecycleFacts, redactPans, type FieldError, type PanFinding, type SubjectIdentifier } from '@custodian/contracts';
 import { linkingKeys } from '@custodian/workflows';
 import { random } from './crypto';
 import type { IngestResult } from './platform';
@@ -9,6 +9,13 @@ import { batchPlacement, inSpan, rawTrace, sole } from './tracing';
 export type IngestDeps = Pick<PlatformPorts, 'clock' | 'book' | 'master' | 'sealer' | 'subjects' | 'deadLetters' | 'audit' | 'idempotency'> & { bus: Pick<EventStream, 'publish'> };
 
 export const newId = (prefix: string) => `${prefix}_${random(12).toString('base64url')}`;
+
+/** the identifiers a rejected event carried, where they are well formed enough to link on */
+function peekIdentifiers(raw: unknown): SubjectIdentifier[] {
+  const ids = (raw as { subject?: { identifiers?: unknown } } | null)?.subject?.identifiers;
+  if (!Array.isArray(ids)) return [];
+  return ids.filter((x): x is SubjectIdentifier => !!x && typeof x === 'object' && (IDENTIFIER_KINDS as readonly string[]).includes((x as SubjectIdentifier).kind) && typeof (x as SubjectIdentifier).value === 'string' && (x as SubjectIdentifier).value.length > 0 && (x as SubjectIdentifier).value.length <= 254).slice(0, 12);
+}
 
 function peek(raw: unknown, key: string): string | null {
   if (raw && typeof raw === 'object' && !Array.isArray(raw)) {
@@ -100,6 +107,11 @@ export class IngestService {
       }
       const id = reuse?.id ?? newId('dlq');
       const kid = `dlq:${id}`;
+      const controller = peek(c.redacted, 'controller');
+      const category = peek(c.redacted, 'category');
+      // keyed like the subject's own blind indexes, so the person's erasure finds this copy too
+      const scope = controller && category && this.d.book.category(controller, category as never)?.segregated ? `${controller}#${category}` : controller;
+      const subjectHashes = scope ? linkingKeys(peekIdentifiers(c.redacted)).map((k) => this.d.master.blindIndex(scope, k)) : [];
       dead.push({
         id,
         receivedAt: reuse?.receivedAt ?? now,
@@ -114,6 +126,7 @@ export class IngestService {
         attempts: (reuse?.attempts ?? 0) + 1,
         resolvedAt: null,
         resolvedEventId: null,
+        ...(subjectHashes.length ? { subjectHashes } : {}),
       });
       results[index] = { index, eventId: peek(c.redacted, 'eventId'), status: 'rejected', deadLetterId: id, reasons: c.reasons, cardData: c.cardData };
       audit.push({

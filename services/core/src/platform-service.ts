@@ -230,7 +230,7 @@ export class PlatformService implements Platform {
   }
 
   private async view(d: DeadLetter): Promise<DeadLetterView> {
-    const { sealed, ...rest } = d;
+    const { sealed, subjectHashes: _h, ...rest } = d;
     let original: unknown;
     try {
       original = await this.p.sealer.open(sealed, d.id);

@@ -26,7 +26,7 @@ export interface RecordView {
 }
 
 /** A dead letter as the API shows it: reasons and the original, opened for an operator to correct. */
-export interface DeadLetterView extends Omit<DeadLetter, 'sealed'> {
+export interface DeadLetterView extends Omit<DeadLetter, 'sealed' | 'subjectHashes'> {
   original: unknown;
 }
 

@@ -125,9 +125,10 @@ export interface SubjectIndex {
   find(controller: string, hashes: string[]): Promise<string | null>;
   /**
    * erasure: drops every blind index of the subject, so the same person coming back later is a new
-   * subject with a new key; returns how many were dropped
+   * subject with a new key; returns the dropped (controller, hash) pairs (an erasure finds the
+   * person's dead letters by them)
    */
-  forget(subjectRef: string): Promise<number>;
+  forget(subjectRef: string): Promise<Array<{ controller: string; hash: string }>>;
 }
 
 export interface AuditInput {
@@ -276,6 +277,8 @@ export interface DeadLetter {
   cardData: PanFinding[];
   /** the original (card data removed), sealed under the dead letter's own key */
   sealed: SealedBox;
+  /** blind indexes of whatever identifiers the rejected event carried: an erasure of the person finds it by them */
+  subjectHashes?: string[];
   status: 'open' | 'reprocessed';
   attempts: number;
   resolvedAt: string | null;
@@ -288,6 +291,8 @@ export interface DeadLetterStore {
   get(id: string): Promise<DeadLetter | undefined>;
   update(entry: DeadLetter): Promise<void>;
   count(status: DeadLetter['status']): Promise<number>;
+  /** dead letters carrying any of these blind indexes of a council's subject */
+  withSubjectHashes(controller: string, hashes: string[]): Promise<DeadLetter[]>;
 }
 
 /** A deletion at one store. Connectors are thin and idempotent: deleting what is gone is "absent". */

@@ -53,7 +53,7 @@ describe('SubjectCache', () => {
     const { seen, index } = counting(store);
     const cache = new SubjectCache(index, 2);
     await cache.resolve([{ controller: 'c', hashes: ['a'], newRef: 's1' }], now);
-    expect(await cache.forget('s1')).toBe(1);
+    expect(await cache.forget('s1')).toEqual([{ controller: 'c', hash: 'a' }]);
     // the store forgot too: the same identifier is a new subject now
     const [again] = await cache.resolve([{ controller: 'c', hashes: ['a'], newRef: 'z' }], now);
     expect(again).toEqual({ ref: 'z', created: true, conflicts: [] });

@@ -38,7 +38,7 @@ export class SubjectCache implements SubjectIndex {
   }
 
   /** erasure: the store drops the subject's hashes, and this process stops answering from memory */
-  async forget(ref: string): Promise<number> {
+  async forget(ref: string): Promise<Array<{ controller: string; hash: string }>> {
     this.forgetCached(ref);
     return this.inner.forget(ref);
   }

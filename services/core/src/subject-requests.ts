@@ -42,7 +42,7 @@ import { HoldService, openHolds } from './holds';
 import { newId } from './ingest';
 import { NotFoundError, UnsupportedRequestError } from './platform';
 import type { ErasedRecords } from './journal';
-import type { ErasureJournal } from './ports';
+import type { DeadLetterStore, ErasureJournal } from './ports';
 import type { AuditInput, Clock, ConnectorDirectory, DeletionTask, DeletionTasks, ErasureAck, EventBus, HoldStore, KeyVault, Registry, RequestStore, SealedBox, SubjectIndex } from './ports';
 import type { PolicyBook } from './policy-packs';
 
@@ -81,6 +81,8 @@ export interface RequestDeps {
   /** every finished erasure is written here, apart from the stores a restore could roll back */
   journal: ErasureJournal;
   erased?: ErasedRecords;
+  /** the person's rejected events: destroyed with the key when nothing of them is left */
+  deadLetters?: Pick<DeadLetterStore, 'withSubjectHashes'>;
 }
 
 /** the bases under which data is portable (Art 20): given by the person under consent or contract */
@@ -481,20 +483,33 @@ export class RequestService {
     const now = this.now();
     const left = (await this.d.registry.bySubject(r.subjectRef, MAX_RECORDS)).filter((x) => x.status !== 'disposed');
     let keyDestroyedAt: string | null = null;
+    let deadLettersShredded = 0;
     if (!left.length) {
       // nothing of the subject is left: every copy sealed under its key (log, topics, backups) becomes unreadable
       const kid = `subj:${r.subjectRef}`;
       await this.d.vault.destroy(kid);
       this.d.sealer.forget(kid);
-      await this.d.subjects.forget(r.subjectRef);
+      const hashes = await this.d.subjects.forget(r.subjectRef);
       keyDestroyedAt = now;
+      // and the person's rejected events waiting in the dead-letter queue, each sealed under its own key
+      if (this.d.deadLetters && hashes.length) {
+        for (const controller of new Set(hashes.map((h) => h.controller.split('#')[0]!))) {
+          const mine = hashes.filter((h) => h.controller.split('#')[0] === controller);
+          for (const scope of new Set(mine.map((h) => h.controller))) {
+            for (const dl of await this.d.deadLetters.withSubjectHashes(controller, mine.filter((h) => h.controller === scope).map((h) => h.hash))) {
+              if (await this.d.vault.destroy(dl.sealed.kid)) deadLettersShredded++;
+              this.d.sealer.forget(dl.sealed.kid);
+            }
+          }
+        }
+      }
     }
     const failures: ErasureCertificate['failures'] = [];
     const erasedIds = this.erasing(r).filter((id) => records.get(id)?.status === 'disposed');
     // first the journal: a crash after it re-applies an erasure that was done, never loses one
     await this.d.journal.append({ requestId: r.id, controller: r.controller, subjectRef: r.subjectRef, recordIds: erasedIds, keyDestroyed: keyDestroyedAt !== null, at: now });
     await this.d.erased?.add(erasedIds);
-    const cert = erasureCertificate(r, records, failures, keyDestroyedAt, now);
+    const cert = { ...erasureCertificate(r, records, failures, keyDestroyedAt, now), ...(deadLettersShredded ? { deadLettersShredded } : {}) };
     const done = erasureCompleted(r, cert, actor, now);
     await this.d.requests.save(done, [this.audit(done, actor, 'erasure.completed', cert.summary, { stores: [...new Set(cert.stores.map((s) => s.store))], keyDestroyed: keyDestroyedAt !== null })], now);
     return r.id;

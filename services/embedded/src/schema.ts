@@ -73,6 +73,13 @@ CREATE TABLE IF NOT EXISTS dead_letters (
   entry       TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS dead_letters_status ON dead_letters(status, n);
+-- blind indexes of the identifiers a rejected event carried: an erasure finds the person's dead letters by them
+CREATE TABLE IF NOT EXISTS dead_letter_subjects (
+  controller TEXT NOT NULL,
+  hash       TEXT NOT NULL,
+  id         TEXT NOT NULL,
+  PRIMARY KEY (controller, hash, id)
+) WITHOUT ROWID;
 
 CREATE TABLE IF NOT EXISTS holds (
   id         TEXT PRIMARY KEY,

@@ -353,7 +353,7 @@ export class EmbeddedStore {
     };
     const tx = db.transaction((requests: Array<{ controller: string; hashes: string[]; newRef: string }>, now: string) => requests.map((r) => one(r.controller, r.hashes, r.newRef, now)));
     // erasure is rare: a scan of the blind index instead of a second index every ingest would pay for
-    const forget = db.prepare(`DELETE FROM blind_index WHERE subject_ref = ?`);
+    const forget = db.prepare(`DELETE FROM blind_index WHERE subject_ref = ? RETURNING controller, hash`);
     return {
       resolve: async (requests, now) => tx(requests, now),
       find: async (controller, hashes) => {
@@ -364,7 +364,7 @@ export class EmbeddedStore {
         }
         return [...owners.entries()].sort((a, b) => (a[1] === b[1] ? a[0].localeCompare(b[0]) : a[1].localeCompare(b[1])))[0]?.[0] ?? null;
       },
-      forget: async (ref) => db.transaction(() => forget.run(ref).changes)(),
+      forget: async (ref) => db.transaction(() => forget.all(ref) as Array<{ controller: string; hash: string }>)(),
     };
   }
 
@@ -477,8 +477,13 @@ export class EmbeddedStore {
     const insert = db.prepare(`INSERT INTO dead_letters(id, status, entry) VALUES (?, ?, ?)`);
     const update = db.prepare(`UPDATE dead_letters SET status = ?, entry = ? WHERE id = ?`);
     const get = db.prepare(`SELECT entry FROM dead_letters WHERE id = ?`);
+    const link = db.prepare(`INSERT OR IGNORE INTO dead_letter_subjects(controller, hash, id) VALUES (?, ?, ?)`);
+    const byHash = db.prepare(`SELECT DISTINCT d.entry FROM dead_letter_subjects s JOIN dead_letters d ON d.id = s.id WHERE s.controller = ? AND s.hash = ?`);
     const add = db.transaction((entries: DeadLetter[]) => {
-      for (const e of entries) insert.run(e.id, e.status, JSON.stringify(e));
+      for (const e of entries) {
+        insert.run(e.id, e.status, JSON.stringify(e));
+        if (e.controller) for (const h of e.subjectHashes ?? []) link.run(e.controller, h, e.id);
+      }
     });
     return {
       add: async (entries) => add(entries),
@@ -500,6 +505,14 @@ export class EmbeddedStore {
         update.run(e.status, JSON.stringify(e), e.id);
       },
       count: async (status) => (db.prepare(`SELECT COUNT(*) AS n FROM dead_letters WHERE status = ?`).get(status) as { n: number }).n,
+      withSubjectHashes: async (controller, hashes) => {
+        const seen = new Map<string, DeadLetter>();
+        for (const h of hashes) for (const r of byHash.all(controller, h) as Array<{ entry: string }>) {
+          const e = JSON.parse(r.entry) as DeadLetter;
+          seen.set(e.id, e);
+        }
+        return [...seen.values()];
+      },
     };
   }
 

@@ -161,6 +161,8 @@ export const COLLECTIONS: CollectionSpec[] = [
       { key: { n: 1 }, name: 'arrival', unique: true },
       // the same paging per status, and count(status)
       { key: { status: 1, n: 1 }, name: 'status_arrival' },
+      // withSubjectHashes(): an erasure finds the person's dead letters
+      { key: { controller: 1, subjectHashes: 1 }, name: 'subject_hashes', partialFilterExpression: { subjectHashes: { $exists: true } } },
     ],
   },
   {

@@ -71,4 +71,9 @@ export class MongoDeadLetters implements DeadLetterStore {
   async count(status: DeadLetter['status']): Promise<number> {
     return this.entries.countDocuments({ status });
   }
+
+  async withSubjectHashes(controller: string, hashes: string[]): Promise<DeadLetter[]> {
+    if (!hashes.length) return [];
+    return (await this.entries.find({ controller, subjectHashes: { $in: hashes } }).toArray()).map(fromDeadLetterDoc);
+  }
 }

@@ -46,8 +46,10 @@ export class MongoSubjectIndex implements SubjectIndex {
     return subs[0]?._id ?? [...owners].sort()[0]!;
   }
 
-  async forget(subjectRef: string): Promise<number> {
-    return (await this.index.deleteMany({ subjectRef })).deletedCount;
+  async forget(subjectRef: string): Promise<Array<{ controller: string; hash: string }>> {
+    const held = await this.index.find({ subjectRef }, { projection: { controller: 1, hash: 1 } }).toArray();
+    await this.index.deleteMany({ subjectRef });
+    return held.map((d) => ({ controller: d.controller, hash: d.hash }));
   }
 
   private async one(session: ClientSession, { controller, hashes, newRef }: Request, nowIso: string) {

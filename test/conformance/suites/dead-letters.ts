@@ -84,5 +84,13 @@ export function deadLetterConformance(adapter: string, open: PortsFactory) {
       expect(ids(await deadLetters.list({ limit: 10 }))).toEqual(['dl-1', 'dl-2', 'dl-3']);
       expect(ids(await deadLetters.list({ limit: 10, status: 'open' }))).toEqual(['dl-1', 'dl-3']);
     });
-  });
+      test('withSubjectHashes finds a council\'s dead letters by any of the blind indexes they carry', async () => {
+      const { deadLetters } = ports();
+      await deadLetters.add([deadLetter('dl-a', { subjectHashes: ['h1', 'h2'] }), deadLetter('dl-b', { subjectHashes: ['h3'] }), deadLetter('dl-c'), deadLetter('dl-d', { controller: 'council-b', subjectHashes: ['h1'] })]);
+      expect((await deadLetters.withSubjectHashes('council-a', ['h2', 'h3', 'h9'])).map((d) => d.id).sort()).toEqual(['dl-a', 'dl-b']);
+      expect((await deadLetters.withSubjectHashes('council-b', ['h1'])).map((d) => d.id)).toEqual(['dl-d']);
+      expect(await deadLetters.withSubjectHashes('council-a', [])).toEqual([]);
+      expect((await deadLetters.get('dl-a'))!.subjectHashes).toEqual(['h1', 'h2']);
+    });
+});
 }

@@ -156,10 +156,10 @@ export class MemorySubjectIndex implements SubjectIndex {
     const owners = [...new Set(hashes.map((h) => idx?.get(h)).filter((r): r is string => r !== undefined))];
     return owners.sort((a, b) => this.subjects.get(a)!.n - this.subjects.get(b)!.n)[0] ?? null;
   }
-  async forget(subjectRef: string): Promise<number> {
-    let n = 0;
-    for (const idx of this.index.values()) for (const [h, r] of idx) if (r === subjectRef && idx.delete(h)) n++;
-    return n;
+  async forget(subjectRef: string): Promise<Array<{ controller: string; hash: string }>> {
+    const out: Array<{ controller: string; hash: string }> = [];
+    for (const [controller, idx] of this.index) for (const [h, r] of idx) if (r === subjectRef && idx.delete(h)) out.push({ controller, hash: h });
+    return out;
   }
   private resolveOne(controller: string, hashes: string[], newRef: string, nowIso: string) {
     const idx = this.index.get(controller) ?? new Map<string, string>();
@@ -420,6 +420,10 @@ export class MemoryDeadLetters implements DeadLetterStore {
   }
   async count(status: DeadLetter['status']): Promise<number> {
     return this.entries.filter((e) => e.status === status).length;
+  }
+  async withSubjectHashes(controller: string, hashes: string[]): Promise<DeadLetter[]> {
+    const want = new Set(hashes);
+    return copy(this.entries.filter((e) => e.controller === controller && (e.subjectHashes ?? []).some((h) => want.has(h))));
   }
 }
 
