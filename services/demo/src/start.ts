@@ -12,6 +12,7 @@ import { loadPolicyPacks, type IngestResult } from '@custodian/core';
 import { EmbeddedRuntime } from '@custodian/embedded';
 import { demoBindings, simulatorId } from './bindings';
 import { generateDemoStream, type DemoArtifact } from './generator';
+import { demoScenes, simulatePortal } from './scenes';
 
 const ROLES = ['dpo', 'operator', 'auditor', 'service'] as const;
 
@@ -74,13 +75,17 @@ async function main() {
     await runtime.platform.project();
     const count = (s: IngestResult['status']) => results.filter((r) => r.status === s).length;
     summary = `${results.length} events: ${count('accepted')} accepted, ${count('duplicate')} duplicates, ${count('rejected')} rejected to the dead-letter queue`;
+    const scenes = await demoScenes(runtime.platform, results);
+    if (scenes.length) summary += `\n  ${scenes.join('\n  ')}`;
   } else {
     // the simulated provider keeps nothing across restarts: give it back what it held
     if (existsSync(artifactsFile)) await place(JSON.parse(readFileSync(artifactsFile, 'utf8')) as DemoArtifact[]);
     summary = 'resumed the existing demo data (use --fresh to start over)';
   }
   runtime.start();
-  const report = await runtime.platform.sweep();
+  const stopPortal = simulatePortal(runtime.platform);
+  await runtime.platform.sweep();
+  const disposedSoFar = (await runtime.platform.overview()).stats.byControllerCategoryStatus.filter((s) => s.status === 'disposed').reduce((n, s) => n + s.count, 0);
 
   // request logs off: the status page refreshes every 10 s and would bury the banner
   const server = await startServer(runtime.platform, { host: '127.0.0.1', port: Number(opts.port), logger: false });
@@ -92,7 +97,7 @@ async function main() {
   process.stdout.write(`
 Custodian is running (embedded runtime, one SQLite file in ${dataDir}; clock: ${clock})
   ${summary}
-  first sweep: ${report.disposed} records past their retention disposed at every store
+  ${disposedSoFar} records past their retention (or erased on request) disposed at every store so far
 
   Status page   ${url}/?token=${tokens.dpo}
   OpenAPI       ${url}/openapi.json
@@ -102,12 +107,16 @@ Try, in another terminal:
   npm run cli -- clock                      # what time the platform thinks it is
   npm run cli -- clock advance P40D         # move 40 days on: Newark & Sherwood's recordings go
   npm run cli -- dlq list                   # the rejected events and why
+  npm run cli -- holds list                 # legal holds and when each is due for review
+  npm run cli -- requests list              # subject-rights requests and their statutory clocks
+  npm run cli -- requests show <id>         # an erasure's decision per record and its certificate
   npm run cli -- audit verify               # check the hash chain
   curl -s -H "Authorization: Bearer ${tokens.dpo}" ${url}/v1/clock
 ${runtime.clock.simulated ? '' : '  (the clock is real time: restart with `npm start` — it passes --simulated-clock — to advance it)\n'}
 Stop with Ctrl-C; \`npm start\` again resumes.
 `);
   const stop = async () => {
+    stopPortal();
     await server.close();
     await runtime.stop();
     await sim.close();
