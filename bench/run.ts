@@ -5,7 +5,7 @@
  *   BENCH_EVENTS=100000   events for the ingest measurement
  *   BENCH_RECORDS=50000   recordings (files) for the disposal measurement
  *   BENCH_RUNS=3          repetitions; the median is reported
- *   BENCH_ONLY=ingest|disposal|kafka   one measurement only (kafka: bench/kafka.ts alone)
+ *   BENCH_ONLY=ingest|disposal|kafka|rights   one measurement only (kafka: bench/kafka.ts, rights: bench/rights.ts)
  *   BENCH_KAFKA_EVENTS=50000   events for the Kafka measurement (bench/kafka.ts; run last, needs kcat)
  *   --no-write            do not update BENCHMARKS.md
  *   --profile             profile instead: one ingest run under --cpu-prof, then its top functions
@@ -25,6 +25,7 @@ import { EmbeddedRuntime, SCHEMA } from '@custodian/embedded';
 import { machineFacts, type MachineFacts } from './facts';
 import { ingestMix, recordingsOnlyFiles, type IngestMix } from './gen';
 import { KAFKA_HEADING, kafkaMain, kcatAvailable } from './kafka';
+import { RIGHTS_HEADING, rightsMain } from './rights';
 import { createFiles, rawDelete, rawInsert, rawSameRows, rawUnlink } from './raw';
 import { Deadline, collectGarbage, countFiles, fmtRate, fmtS, median, nowNs, nowUs, secondsSince } from './util';
 
@@ -47,7 +48,7 @@ const M = envInt('BENCH_RECORDS', 50_000);
 const RUNS = envInt('BENCH_RUNS', 3);
 const KAFKA_N = envInt('BENCH_KAFKA_EVENTS', 50_000);
 const ONLY = process.env.BENCH_ONLY ?? '';
-if (ONLY && ONLY !== 'ingest' && ONLY !== 'disposal' && ONLY !== 'kafka') throw new Error('BENCH_ONLY must be "ingest", "disposal" or "kafka"');
+if (ONLY && ONLY !== 'ingest' && ONLY !== 'disposal' && ONLY !== 'kafka' && ONLY !== 'rights') throw new Error('BENCH_ONLY must be "ingest", "disposal", "kafka" or "rights"');
 const WRITE = !process.argv.includes('--no-write');
 const windows: Array<{ name: string; startUs: number; endUs: number }> = [];
 
@@ -291,6 +292,10 @@ async function main() {
     await kafkaMain(KAFKA_N, RUNS, WRITE);
     return;
   }
+  if (ONLY === 'rights') {
+    await rightsMain(WRITE);
+    return;
+  }
   const started = nowNs();
   const facts = machineFacts();
   const packs = loadPolicyPacks();
@@ -357,6 +362,8 @@ async function main() {
     writeBenchmarksMd(md, facts.date.slice(0, 10));
     log('BENCHMARKS.md updated');
   }
+  // subject rights: erasure fan-out and subject access (bench/rights.ts), their own section
+  if (!ONLY) await rightsMain(WRITE);
   // the Kafka adapter against kcat on librdkafka's mock cluster: its own section (bench/kafka.ts)
   if (!ONLY) {
     if (kcatAvailable()) await kafkaMain(KAFKA_N, RUNS, WRITE);
@@ -469,6 +476,14 @@ better-sqlite3 inserting the same rows (the submitted JSON keyed by event id; WA
 synchronous=NORMAL, 1,000 per transaction), deleting rows by primary key, and \`fs.unlink\` with
 64 in flight. The platform runtime is opened without \`.start()\`, so no background timers run.
 
+**Subject rights** (\`bench/rights.ts\`, also \`BENCH_ONLY=rights\`; \`BENCH_RIGHTS_SUBJECTS\` default 20,
+\`BENCH_RIGHTS_BACKGROUND\` default 20,000 events of other people): an erasure across five stores of
+Nottinghamshire (CRM, web chat and payments over HTTP to the loopback simulator, call recordings as
+files, the customer portal by command and acknowledgement) plus the log, timed from the decision to
+the certificate, p95; beside the same five deletions made by calling the connectors directly. And a
+subject access export for a subject with 1,000 records, beside reading and decrypting the same
+sealed rows with no platform.
+
 **Kafka** (\`bench/kafka.ts\`, also \`npx tsx bench/kafka.ts\` or \`BENCH_ONLY=kafka\`; run last in the full bench,
 needs \`kcat\` and \`librdkafka-dev\`): the Kafka adapter's produce (\`KafkaEventStream.publish\`, batches of
 1,000) and consume (\`subscribe\` from the beginning, commit after each batch) beside kcat's raw rate for
@@ -485,7 +500,7 @@ function writeBenchmarksMd(section: string, date: string) {
   const sections = old
     .split(/^(?=## )/m)
     .slice(1)
-    .filter((s) => !s.startsWith(`## ${date}`) || s.startsWith(KAFKA_HEADING(date)))
+    .filter((s) => !s.startsWith(`## ${date}`) || s.startsWith(KAFKA_HEADING(date)) || s.startsWith(RIGHTS_HEADING(date)))
     .map((s) => s.trimEnd());
   writeFileSync(file, `${INTRO}\n${[...sections, section.trimEnd()].join('\n\n')}\n`);
 }
