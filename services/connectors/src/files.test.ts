@@ -153,7 +153,8 @@ describe('FilesConnector', () => {
     expect(counts.get(path.join(root, 'calls'))).toBe(2);
   });
 
-  it('deletes a batch of 5,000 files across directories quickly, keeping results in order', async () => {
+  // how fast is bench/'s question (BENCHMARKS.md); here: a large batch across directories, every result in order
+  it('deletes a batch of 5,000 files across directories, keeping results in order', async () => {
     const locators: string[] = [];
     for (let i = 0; i < 5000; i++) {
       const l = `${2020 + (i % 5)}/${String(i % 40).padStart(2, '0')}/call-${i}.wav`;
@@ -163,16 +164,9 @@ describe('FilesConnector', () => {
     // Every tenth request is for a file that never existed, interleaved to check ordering.
     const requests = locators.flatMap((l, i) => (i % 10 === 0 ? [req(l), req(`${l}.missing`)] : [req(l)]));
     const c = new FilesConnector({ root });
-    const started = process.hrtime.bigint();
     const results = await c.delete(requests);
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
     expect(results).toHaveLength(requests.length);
     results.forEach((r, i) => expect(r.outcome).toBe(requests[i]?.locator.endsWith('.missing') ? 'absent' : 'deleted'));
     for (const l of locators) expect(existsSync(path.join(root, l))).toBe(false);
-    const rate = Math.round((requests.length / ms) * 1000);
-    process.stdout.write(`files connector: ${requests.length} deletions in ${ms.toFixed(0)} ms = ${rate}/s\n`);
-    // Far below what it does (tens of thousands per second) so a busy CI box does not flake,
-    // far above what a per-file realpath of the root with no concurrency would manage on a slow one.
-    expect(rate).toBeGreaterThan(5_000);
-  });
+  }, 60_000);
 });

@@ -53,6 +53,7 @@ function streamAsBus(stream: EventStream): EventBus {
       throw new UnsupportedRequestError("the distributed runtime keeps no archive of each record's events (its Kafka topics age out), so it cannot export them yet; GET /v1/subjects/{ref}/records lists what is held");
     },
     purgeRecords: refuse('rewriting the log (Kafka topics age out instead)', 'lifecycle'),
+    // topics cannot be rewritten: a rectification corrects the stores, and the topics' copies age out with their retention
     rewriteSealed: async () => 0,
     head: refuse('reading the head of the log', 'api'),
   };
