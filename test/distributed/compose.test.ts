@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { buildServer } from '@custodian/api';
-import { InProcessOrchestrator, MasterKey, PolicyBook, SimulatedClock, loadPolicyPacks, type ConnectorDirectory, type Subscription } from '@custodian/core';
+import { InProcessOrchestrator, MasterKey, PolicyBook, Sealer, SimulatedClock, loadPolicyPacks, type ConnectorDirectory, type Orchestrator, type Subscription } from '@custodian/core';
+import { createErasureActivities } from '@custodian/temporal';
+import { TopicRetentionConnector } from '@custodian/kafka';
 import { MemoryPorts } from '@custodian/core/src/test-support/memory-ports';
 import { distributedPlatform, lifecycleParts, type DistributedPlatform } from '@custodian/distributed';
 import { KafkaEventStream, Topics } from '@custodian/kafka';
-import { callRecorded } from '../support/events';
+import { callRecorded, complaint, enquiry } from '../support/events';
 import { MockKafkaCluster } from '../support/kafka-mock';
 import { HeldStore, distributedScenarios, type Stack } from './scenarios';
 import { topicText, waitForRecord } from './stack-support';
@@ -35,7 +37,24 @@ async function compose(): Promise<typeof stack> {
   // every other council system (the CRM, payments) answers as a vendor does for what it no longer has
   const others = new HeldStore();
   const connectors: ConnectorDirectory = { find: (_c, store) => (store === '8x8' ? vendor : store === 'recordings-files' ? files : others) };
-  const lifecycle = lifecycleParts({ clock, book, stream, registry: stores.registry, tasks: stores.tasks, holds: stores.holds, connectors, topicRetentionMs: 7 * 86_400_000 });
+  const lifecycle = lifecycleParts({ clock, book, stream, registry: stores.registry, tasks: stores.tasks, holds: stores.holds, journal: stores.journal, connectors, topicRetentionMs: 7 * 86_400_000 });
+  // Temporal's part, played in process: the sweep by the disposal phases its activities run, an
+  // erasure by one round of the erasure workflow's activities each time it is started
+  const sweeps = new InProcessOrchestrator(() => lifecycle.disposal.sweep(), clock);
+  const erasure = createErasureActivities(
+    { clock, book, master, sealer: new Sealer(master, stores.vault), subjects: stores.subjects, registry: stores.registry, tasks: stores.tasks, holds: stores.holds, requests: stores.requests, vault: stores.vault, journal: stores.journal, connectors, deadLetters: stores.deadLetters, logConnector: new TopicRetentionConnector({ clock, registry: stores.registry, retentionMs: 7 * 86_400_000 }) },
+    { heartbeat: () => undefined },
+  );
+  const orchestrator: Orchestrator = {
+    runSweep: () => sweeps.runSweep(),
+    processes: (q) => sweeps.processes(q),
+    startErasure: async ({ requestId }) => {
+      const now = clock.now().toISOString();
+      const run = await erasure.runErasureDeletions({ requestId, now });
+      if (run.touched.length) await erasure.completeErasureRecords({ recordIds: run.touched, now });
+      await erasure.finishErasure({ requestId, now });
+    },
+  };
   const platform = distributedPlatform({
     service: 'api',
     clock,
@@ -44,8 +63,7 @@ async function compose(): Promise<typeof stack> {
     stream,
     stores,
     connectors,
-    // Temporal's part, played in process by the same disposal phases its activities run
-    orchestrator: new InProcessOrchestrator(() => lifecycle.disposal.sweep(), clock),
+    orchestrator,
   });
   const app = buildServer(platform);
   let sub: Subscription | null = await lifecycle.project();
@@ -86,6 +104,55 @@ afterAll(async () => {
 
 describe('distributed services on the mock cluster: the foundation scenarios', () => {
   distributedScenarios(() => stack, 'mock');
+});
+
+describe('distributed services on the mock cluster: holds and subject rights', () => {
+  const as = (t: string) => ({ authorization: `Bearer ${t}` });
+  const ago = (days: number) => new Date(stack.clock.now().getTime() - days * 86_400_000).toISOString();
+
+  test('a recording under a hold is kept past its due time over Kafka and the memory stores, and disposed once released', async () => {
+    const { app, tokens } = stack;
+    stack.vendor.held.add('hold-rec');
+    const [res] = (await app.inject({ method: 'POST', url: '/v1/events', headers: as(tokens.service), payload: callRecorded('newark-sherwood', 'hold-rec', ago(41), [{ store: '8x8', locator: 'hold-rec' }]) })).json().results;
+    const rec = await stack.record(res.recordId);
+    const hold = (await app.inject({ method: 'POST', url: '/v1/holds', headers: as(tokens.operator), payload: { controller: 'newark-sherwood', scope: { kind: 'record', recordId: rec.id }, reason: 'crime-or-fraud', reference: 'POLICE-77', reviewEvery: 'P1M' } })).json();
+    await app.inject({ method: 'POST', url: '/v1/sweep', headers: as(tokens.operator) });
+    expect((await stack.record(rec.id)).status).toBe('held');
+    expect(stack.vendor.held.has('hold-rec')).toBe(true);
+    const released = await app.inject({ method: 'POST', url: `/v1/holds/${hold.id}/review`, headers: as(tokens.operator), payload: { decision: 'release', note: 'no further action' } });
+    expect(released.json().lifted).toEqual({ recordsUnheld: 1, tasksResumed: 0 });
+    // the distributed runtime leaves it to the next scheduled sweep; the topics' copy goes with their retention
+    await stack.passTopicRetention();
+    await app.inject({ method: 'POST', url: '/v1/sweep', headers: as(tokens.operator) });
+    expect((await stack.record(rec.id)).status).toBe('disposed');
+    expect(stack.vendor.held.has('hold-rec')).toBe(false);
+  });
+
+  test('an erasure through the API: refused for an open complaint, granted for consent data, finished by the erasure activities after the topics\' retention', async () => {
+    const { app, tokens } = stack;
+    const who = { subject: { identifiers: [{ kind: 'email', value: 'dist.erasure@example.org' }] } };
+    const events = [enquiry('north-kesteven', 'D-ENQ-1', ago(3), 'Garden waste', who), complaint('opened', 'north-kesteven', 'D-CMP-1', ago(2), who)];
+    const results = (await app.inject({ method: 'POST', url: '/v1/events', headers: as(tokens.service), payload: events })).json().results;
+    for (const r of results) await stack.record(r.recordId);
+    const created = await app.inject({ method: 'POST', url: '/v1/requests', headers: as(tokens.operator), payload: { controller: 'north-kesteven', kind: 'erasure', identifiers: who.subject.identifiers, identityVerified: true } });
+    expect(created.statusCode).toBe(201);
+    const r = created.json();
+    expect(r.outcome).toBe('Erasure partly granted: 1 record(s) to erase; 1 refused (Art 17(3)(b)).');
+    // the topics still hold the enquiry's events: the request waits for their retention, then the workflow finishes it
+    expect(r.status).toBe('in-progress');
+    await stack.passTopicRetention();
+    await stack.platform.orchestrator.startErasure({ requestId: r.id, controller: r.controller, subjectRef: r.subjectRef });
+    const done = (await app.inject({ method: 'GET', url: `/v1/requests/${r.id}`, headers: as(tokens.operator) })).json();
+    expect(done.status).toBe('completed');
+    expect(done.certificate.stores.map((s: { store: string; outcome: string }) => [s.store, s.outcome]).sort()).toEqual([
+      ['crm', 'absent'],
+      // the topics' copies aged out with their retention: Kafka dropped them, nothing was left to delete
+      ['custodian-event-log', 'absent'],
+    ]);
+    // the complaint keeps the key: topic copies of the complaint stay readable for its retention
+    expect(done.certificate.keyDestroyedAt).toBeNull();
+    expect(await stack.stores.journal.entries()).toEqual([expect.objectContaining({ requestId: r.id, recordIds: [results[0].recordId], keyDestroyed: false })]);
+  });
 });
 
 describe('distributed services on the mock cluster: what is particular to them', () => {

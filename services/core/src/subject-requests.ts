@@ -262,10 +262,12 @@ export class RequestService {
     const records = (await this.d.registry.bySubject(r0.subjectRef, MAX_RECORDS)).filter((x) => x.controller === r0.controller && x.status !== 'disposed');
     const fields = new Set<string>();
     const tasks: RectificationTask[] = [];
+    // where no archive of events is kept (Kafka topics), every store the records name is corrected
+    const archive = this.d.bus && (await this.d.bus.eventsOfRecord(records[0]?.id ?? '').then(() => true, (err: unknown) => (err instanceof UnsupportedRequestError ? false : Promise.reject(err))));
     for (const rec of records) {
-      let holdsField = !this.d.bus;
+      let holdsField = !archive;
       let rewritten = 0;
-      if (this.d.bus) {
+      if (archive && this.d.bus) {
         const rewrites: Array<{ offset: number; sealed: SealedBox }> = [];
         for (const e of await this.d.bus.eventsOfRecord(rec.id)) {
           if (!e.sealed) continue;
@@ -286,12 +288,13 @@ export class RequestService {
       } else for (const c of corrections) fields.add(c.field);
       if (!holdsField) continue;
       const id = (store: string) => `rect_${taskId(rec.id, store, r0.id).slice(5)}`;
-      if (this.d.bus) tasks.push({ taskId: id('custodian-event-log'), recordId: rec.id, store: 'custodian-event-log', status: 'done', attempts: 1, detail: `${rewritten} event(s) re-sealed with the corrections`, at: now });
+      if (archive) tasks.push({ taskId: id('custodian-event-log'), recordId: rec.id, store: 'custodian-event-log', status: 'done', attempts: 1, detail: `${rewritten} event(s) re-sealed with the corrections`, at: now });
       for (const l of rec.locations) {
         const connector = this.d.connectors?.find(rec.controller, l.store);
         const kind = this.d.book.packs.find((p) => p.pack.id === rec.controller)?.pack.stores.find((s) => s.id === l.store)?.kind;
         if (kind === 'files') tasks.push({ taskId: id(l.store), recordId: rec.id, store: l.store, status: 'not-applicable', attempts: 0, detail: 'a recording is not corrected: it is what was said', at: now });
-        else if (connector?.rectify) tasks.push({ taskId: id(l.store), recordId: rec.id, store: l.store, status: 'pending', attempts: 0, detail: 'to be corrected', at: null });
+        // no connector here (the distributed API service has none): the worker that runs the corrections decides
+        else if (!connector || connector.rectify) tasks.push({ taskId: id(l.store), recordId: rec.id, store: l.store, status: 'pending', attempts: 0, detail: 'to be corrected', at: null });
         else tasks.push({ taskId: id(l.store), recordId: rec.id, store: l.store, status: 'manual', attempts: 0, detail: 'this store takes no corrections from Custodian: correct it by hand, then complete the request', at: null });
       }
     }

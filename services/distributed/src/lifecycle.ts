@@ -1,4 +1,4 @@
-import { DisposalService, Projector, type Clock, type ConnectorDirectory, type DeletionTasks, type EventStream, type HoldStore, type PolicyBook, type Registry, type Subscription } from '@custodian/core';
+import { DisposalService, ErasedRecords, Projector, type Clock, type ConnectorDirectory, type DeletionTasks, type ErasureJournal, type EventStream, type HoldStore, type PolicyBook, type Registry, type Subscription } from '@custodian/core';
 import { TopicRetentionConnector } from '@custodian/kafka';
 import { LIFECYCLE_GROUP } from './platform';
 
@@ -9,6 +9,8 @@ export interface LifecycleDeps {
   registry: Registry;
   tasks: DeletionTasks;
   holds: HoldStore;
+  /** the erasure journal: records erased on request are never registered again from the topics */
+  journal?: ErasureJournal;
   connectors: ConnectorDirectory;
   /** the topics' retention: how long the platform's own copies outlive their latest event */
   topicRetentionMs: number;
@@ -30,6 +32,7 @@ export function lifecycleParts(d: LifecycleDeps) {
       },
       commit: async () => undefined,
     },
+    ...(d.journal ? { erased: new ErasedRecords(d.journal) } : {}),
   });
   const disposal = new DisposalService({
     clock: d.clock,

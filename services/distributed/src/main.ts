@@ -7,7 +7,7 @@
  */
 import { startServer } from '@custodian/api';
 import { StaticConnectorDirectory } from '@custodian/connectors';
-import { CommandConnector, DisposalService, MasterKey, PolicyBook, Sealer, SubjectCache, SystemClock, applyAcks, loadPolicyPacks, withCommandStores, type ConnectorDirectory } from '@custodian/core';
+import { CommandConnector, DisposalService, MasterKey, PolicyBook, RequestService, Sealer, SubjectCache, SystemClock, applyAcks, loadPolicyPacks, reapplyErasureJournal, withCommandStores, type ConnectorDirectory } from '@custodian/core';
 import { KafkaErasureCommands, KafkaEventStream, TopicRetentionConnector } from '@custodian/kafka';
 import { MongoStore } from '@custodian/mongo';
 import { TemporalOrchestrator, clientInterceptors, createSweepWorker, ensureSweepSchedule, readTemporalConfig } from '@custodian/temporal';
@@ -82,7 +82,13 @@ async function lifecycle(telemetry: Telemetry) {
   const createdCommands = await commands.ensureTopics();
   if (createdCommands.length) log(`created topics: ${createdCommands.join(', ')}`);
   const connectors = withCommandStores(StaticConnectorDirectory.fromFile(cfg.CUSTODIAN_CONNECTORS), book, new CommandConnector(commands, clock, { ackTimeoutMs: cfg.CUSTODIAN_COMMAND_ACK_TIMEOUT_MS, maxCommands: cfg.CUSTODIAN_COMMAND_MAX_SENDS }));
-  const parts = lifecycleParts({ clock, book, stream, registry: store.registry, tasks: store.tasks, holds: store.holds, connectors, topicRetentionMs: cfg.KAFKA_RETENTION_MS });
+  const master = MasterKey.fromBase64(tcfg.CUSTODIAN_MASTER_KEY);
+  const sealer = new Sealer(master, store.vault);
+  const subjects = new SubjectCache(store.subjects);
+  // before the consumers read the topics: erasures a restored database lost are applied again
+  const restored = await reapplyErasureJournal({ clock, journal: store.journal, registry: store.registry, vault: store.vault, subjects, sealer });
+  if (restored.records || restored.keys) log(`erasure journal re-applied: ${restored.records} record(s), ${restored.keys} key(s)`);
+  const parts = lifecycleParts({ clock, book, stream, registry: store.registry, tasks: store.tasks, holds: store.holds, journal: store.journal, connectors, topicRetentionMs: cfg.KAFKA_RETENTION_MS });
   const sub = await parts.project();
   const disposalDeps = {
     clock,
@@ -94,12 +100,15 @@ async function lifecycle(telemetry: Telemetry) {
   };
   // an acknowledgement finishes its task and, with its record's other stores done, the record; the erasure workflow sees it next round
   const completer = new DisposalService(disposalDeps, { batch: 500, maxRounds: 1, actor: 'erasure-acks' });
+  const erasureDeps = { clock, book, master, sealer, subjects, registry: store.registry, tasks: store.tasks, holds: store.holds, requests: store.requests, vault: store.vault, journal: store.journal, connectors, deadLetters: store.deadLetters };
+  const requests = new RequestService(erasureDeps);
   const acks = await commands.subscribeAcks('custodian-erasure-acks', async (received) => {
-    const { touched } = await applyAcks({ clock, tasks: store.tasks }, received, 'erasure-acks');
+    // correction commands belong to a rectification; the rest finish deletion tasks
+    const corrections = received.filter((a) => a.commandId.startsWith('rect_'));
+    if (corrections.length) await requests.acknowledgeCorrections(corrections, 'erasure-acks');
+    const { touched } = await applyAcks({ clock, tasks: store.tasks }, received.filter((a) => !a.commandId.startsWith('rect_')), 'erasure-acks');
     if (touched.length) await completer.completeFinished([...(await store.registry.get(touched)).values()], clock.now().toISOString());
   });
-  const master = MasterKey.fromBase64(tcfg.CUSTODIAN_MASTER_KEY);
-  const erasureDeps = { clock, book, master, sealer: new Sealer(master, store.vault), subjects: new SubjectCache(store.subjects), registry: store.registry, tasks: store.tasks, holds: store.holds, requests: store.requests, vault: store.vault, journal: store.journal };
   const worker = await createSweepWorker(tcfg, disposalDeps, telemetry, erasureDeps);
   const connection = await Connection.connect({ address: tcfg.TEMPORAL_ADDRESS, tls: tcfg.TEMPORAL_TLS });
   log(`sweep schedule ${await ensureSweepSchedule(new Client({ connection, namespace: tcfg.TEMPORAL_NAMESPACE, interceptors: clientInterceptors() }).schedule, tcfg)}`);
