@@ -3,17 +3,11 @@ import { CommandConnector, type SimulatedClock } from '@custodian/core';
 import { FakeConnectorDirectory, ScriptedConnector, ev, testPlatform } from '@custodian/core/src/test-support/memory-ports';
 import { CommandTopics, KafkaErasureCommands } from '@custodian/kafka';
 import { Kafka, logLevel } from 'kafkajs';
-import { MockKafkaCluster } from '../support/kafka-mock';
+import { useMockCluster } from '../support/kafka-mock';
 
 jest.setTimeout(60_000);
 
-let cluster: MockKafkaCluster;
-beforeAll(async () => {
-  cluster = await MockKafkaCluster.start(3);
-});
-afterAll(async () => {
-  await cluster.stop();
-});
+const mock = useMockCluster(3);
 
 const NOTTS = 'nottinghamshire';
 const until = async (what: string, ok: () => Promise<boolean>, ms = 20_000) => {
@@ -25,6 +19,7 @@ const until = async (what: string, ok: () => Promise<boolean>, ms = 20_000) => {
 };
 
 test('an erasure command goes out on the topic through kafkajs, the subscribed system acknowledges it, and the disposal completes; a malformed acknowledgement is dead-lettered', async () => {
+  const cluster = mock();
   const prefix = `t${randomBytes(4).toString('hex')}`;
   const topics = new CommandTopics(prefix);
   for (const t of [topics.commands, topics.acks, topics.deadLetters]) await cluster.createTopic(t, 3, 1);

@@ -1,5 +1,6 @@
 import type { ErasureActivities, ErasureInput, ErasureWorkflowReport } from '@custodian/workflows/src/temporal/erasure-contract';
-import { HistoryBuilder } from '../support/history';
+import type { HistoryBuilder } from '../support/history';
+import { WorkflowScript, type ScriptExpected } from './workflow-script';
 
 /*
  * The subject-erasure workflow's golden scenarios, written as the server would record them, each
@@ -7,20 +8,11 @@ import { HistoryBuilder } from '../support/history';
  */
 
 export const ERASURE_START = '2026-03-10T10:00:00.000Z';
-const ACTIVITY_MS = 250;
 export const REQ = 'req_q3Kx9vTn2LmA';
 const A = 'rec_enquiryA0000000001';
 const B = 'rec_enquiryB0000000002';
 
-type Activity = keyof ErasureActivities;
-type In<K extends Activity> = Parameters<ErasureActivities[K]>[0];
-type Out<K extends Activity> = Awaited<ReturnType<ErasureActivities[K]>>;
-
-export interface ErasureExpected {
-  activities: Array<{ type: Activity; input: unknown }>;
-  timers: number[];
-  end: { returned: ErasureWorkflowReport } | { continuedAsNew: unknown[] };
-}
+export type ErasureExpected = ScriptExpected<ErasureActivities, ErasureWorkflowReport>;
 export interface ErasureScenario {
   name: string;
   file: string;
@@ -28,47 +20,13 @@ export interface ErasureScenario {
   expected: ErasureExpected;
 }
 
-class ErasureScript {
-  readonly history = new HistoryBuilder(ERASURE_START);
-  readonly activities: ErasureExpected['activities'] = [];
-  readonly timers: number[] = [];
-  private activitySeq = 0;
-  private timerSeq = 0;
+/** writes an erasure workflow run (see WorkflowScript), with its report */
+class ErasureScript extends WorkflowScript<ErasureActivities, ErasureWorkflowReport> {
   constructor(input: ErasureInput) {
-    this.history.workflowExecutionStarted({ workflowType: 'subjectErasure', args: [input] });
-    this.history.workflowTask();
-  }
-  get now(): string {
-    return this.history.now;
-  }
-  /** workflow time once an activity scheduled now has completed */
-  get afterActivity(): number {
-    return Date.parse(this.now) + ACTIVITY_MS;
-  }
-  act<K extends Activity>(type: K, input: In<K>, result: Out<K>): this {
-    this.activities.push({ type, input });
-    this.history.activity({ activityId: String(++this.activitySeq), activityType: type, args: [input], result, tookMs: ACTIVITY_MS });
-    return this;
-  }
-  sleeps(ms: number): this {
-    this.timers.push(ms);
-    const id = String(++this.timerSeq);
-    const started = this.history.timerStarted(id, ms);
-    this.history.advance(ms);
-    this.history.timerFired(id, started);
-    this.history.workflowTask();
-    return this;
+    super('subjectErasure', input, ERASURE_START);
   }
   report(over: Partial<ErasureWorkflowReport>): ErasureWorkflowReport {
     return { requestId: REQ, runs: 1, rounds: 0, tasksRun: 0, tasksFailed: 0, recordsDisposed: 0, outcome: 'running', ...over };
-  }
-  returns(report: ErasureWorkflowReport): ErasureExpected {
-    this.history.workflowExecutionCompleted(report);
-    return { activities: this.activities, timers: this.timers, end: { returned: report } };
-  }
-  continuesAsNew(args: unknown[]): ErasureExpected {
-    this.history.workflowExecutionContinuedAsNew(args);
-    return { activities: this.activities, timers: this.timers, end: { continuedAsNew: args } };
   }
 }
 

@@ -54,3 +54,23 @@ export async function replay(workflowBundle: WorkflowBundle, history: History | 
   if (seen.end === null && t) seen.end = t.cancellation ? { cancelled: true } : { threw: t.name };
   return seen;
 }
+
+/**
+ * One describe per golden scenario: the stored history is what the builder makes, and replaying it
+ * through the real SDK sees the expected activity inputs, timers and end.
+ */
+export function replayScenarios(label: string, scenarios: Array<() => { name: string; file: string; history: { toJSON(): string }; expected: unknown }>, workflowId: string, bundle: () => WorkflowBundle): void {
+  describe.each(scenarios.map((make) => [make().name, make] as const))(`${label}: %s`, (_name, make) => {
+    const scenario = make();
+    it('the stored golden history is what the builder makes', () => {
+      expect(goldenText(scenario.file)).toBe(scenario.history.toJSON());
+    });
+    it(
+      'replays deterministically, with the expected activity inputs, timers and end',
+      async () => {
+        expect(await replay(bundle(), goldenHistory(scenario.file), workflowId)).toEqual(scenario.expected);
+      },
+      REPLAY_TIMEOUT_MS,
+    );
+  });
+}

@@ -1,5 +1,5 @@
 import type { WorkflowBundle } from '@temporalio/worker';
-import { BUNDLE_TIMEOUT_MS, REPLAY_TIMEOUT_MS, bundleSweepWorkflows, goldenHistory, goldenText, replay } from './replay-support';
+import { BUNDLE_TIMEOUT_MS, bundleSweepWorkflows, replayScenarios } from './replay-support';
 import { SCENARIOS } from './scenarios';
 
 /*
@@ -13,19 +13,4 @@ beforeAll(async () => {
   bundle = await bundleSweepWorkflows();
 }, BUNDLE_TIMEOUT_MS);
 
-describe.each(SCENARIOS.map((make) => [make().name, make] as const))('retention sweep: %s', (_name, make) => {
-  const scenario = make();
-
-  it('the stored golden history is what the builder makes', () => {
-    expect(goldenText(scenario.file)).toBe(scenario.history.toJSON());
-  });
-
-  it(
-    'replays deterministically, with the expected activity inputs, timers and end',
-    async () => {
-      const seen = await replay(bundle, goldenHistory(scenario.file));
-      expect(seen).toEqual(scenario.expected);
-    },
-    REPLAY_TIMEOUT_MS,
-  );
-});
+replayScenarios('retention sweep', SCENARIOS, 'custodian-retention-sweep', () => bundle);

@@ -1,5 +1,6 @@
 import type { SweepActivities, SweepInput, SweepRecord, SweepWorkflowReport } from '@custodian/workflows/src/temporal/contract';
-import { HistoryBuilder } from '../support/history';
+import type { HistoryBuilder } from '../support/history';
+import { WorkflowScript, type ScriptExpected } from './workflow-script';
 
 /*
  * The retention sweep's golden scenarios, written as the server would record them. Each is also the
@@ -9,8 +10,6 @@ import { HistoryBuilder } from '../support/history';
 
 export const START = '2024-02-19T10:00:00.000Z';
 const WORKFLOW = 'retentionSweep';
-/** an activity takes this long in these histories; workflow time moves with it */
-const ACTIVITY_MS = 250;
 
 /** a due call recording as listDue returns it: pseudonymous ids, locators withheld */
 export function sweepRecord(id: string, dueAt: string): SweepRecord {
@@ -40,16 +39,8 @@ export function sweepRecord(id: string, dueAt: string): SweepRecord {
   };
 }
 
-type Activity = keyof SweepActivities;
-type In<K extends Activity> = Parameters<SweepActivities[K]>[0];
-type Out<K extends Activity> = Awaited<ReturnType<SweepActivities[K]>>;
 
-export interface Expected {
-  activities: Array<{ type: Activity; input: unknown }>;
-  timers: number[];
-  /** what the run ends with: a returned report, a continue-as-new with its arguments, or a cancellation */
-  end: { returned: SweepWorkflowReport } | { continuedAsNew: unknown[] } | { cancelled: true };
-}
+export type Expected = ScriptExpected<SweepActivities, SweepWorkflowReport>;
 
 export interface Scenario {
   name: string;
@@ -58,74 +49,14 @@ export interface Scenario {
   expected: Expected;
 }
 
-/** writes a sweep run: each call appends what the workflow commands and what the server then records */
-export class SweepScript {
-  readonly history: HistoryBuilder;
-  readonly activities: Expected['activities'] = [];
-  readonly timers: number[] = [];
-  private activitySeq = 0;
-  private timerSeq = 0;
-  /** workflow time of the activation that started the run */
-  readonly startedAt: string;
-
+/** writes a sweep run (see WorkflowScript), with the sweep's report */
+export class SweepScript extends WorkflowScript<SweepActivities, SweepWorkflowReport> {
   constructor(input: SweepInput, start = START) {
-    this.history = new HistoryBuilder(start);
-    this.history.workflowExecutionStarted({ workflowType: WORKFLOW, args: [input] });
-    this.history.workflowTask();
-    this.startedAt = this.history.now;
-  }
-
-  /** workflow time of the current activation */
-  get now(): string {
-    return this.history.now;
-  }
-
-  nextActivityId(): string {
-    return String(++this.activitySeq);
-  }
-
-  /** the workflow schedules `type`; it completes with `result` and the workflow runs on */
-  act<K extends Activity>(type: K, input: In<K>, result: Out<K>): this {
-    this.activities.push({ type, input });
-    this.history.activity({ activityId: this.nextActivityId(), activityType: type, args: [input], result, tookMs: ACTIVITY_MS });
-    return this;
-  }
-
-  /** the workflow schedules `type`; after the server's own attempts it fails */
-  actFails<K extends Activity>(type: K, input: In<K>, message: string, attempts = 5): this {
-    this.activities.push({ type, input });
-    const h = this.history;
-    const s = h.activityTaskScheduled({ activityId: this.nextActivityId(), activityType: type, args: [input] });
-    const st = h.activityTaskStarted(s, attempts);
-    h.advance(ACTIVITY_MS);
-    h.activityTaskFailed(s, st, message);
-    h.workflowTask();
-    return this;
-  }
-
-  /** the workflow sleeps `ms` on a durable timer, which fires */
-  sleeps(ms: number): this {
-    this.timers.push(ms);
-    const id = String(++this.timerSeq);
-    const started = this.history.timerStarted(id, ms);
-    this.history.advance(ms);
-    this.history.timerFired(id, started);
-    this.history.workflowTask();
-    return this;
+    super(WORKFLOW, input, start);
   }
 
   report(over: Partial<SweepWorkflowReport>): SweepWorkflowReport {
     return { startedAt: this.startedAt, runs: 1, rounds: 0, started: 0, disposed: 0, tasksRun: 0, tasksFailed: 0, skippedCount: 0, skipped: [], stepRetries: 0, outcome: 'running', ...over };
-  }
-
-  returns(report: SweepWorkflowReport): Expected {
-    this.history.workflowExecutionCompleted(report);
-    return { activities: this.activities, timers: this.timers, end: { returned: report } };
-  }
-
-  continuesAsNew(args: unknown[]): Expected {
-    this.history.workflowExecutionContinuedAsNew(args);
-    return { activities: this.activities, timers: this.timers, end: { continuedAsNew: args } };
   }
 }
 

@@ -94,3 +94,18 @@ export class MockKafkaCluster {
     clearTimeout(timer);
   }
 }
+
+/** a mock cluster of `brokers` started before the file's tests and stopped after them */
+export function useMockCluster(brokers = 3): () => MockKafkaCluster {
+  let cluster: MockKafkaCluster | undefined;
+  beforeAll(async () => {
+    cluster = await MockKafkaCluster.start(brokers);
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+  return () => {
+    if (!cluster) throw new Error('the mock cluster runs only inside the tests');
+    return cluster;
+  };
+}

@@ -1,34 +1,18 @@
 import fc from 'fast-check';
 import { DEFAULT_RETRY, PLATFORM_STORES, decideDisposal, disposedRecord, nextAttemptDelay, planDeletions, type RetryPolicy } from './disposal';
 import type { Receipt, RecordState } from './record';
+import { recordingState } from './test-support/records';
 
-function record(over: Partial<RecordState> = {}): RecordState {
-  return {
+const record = (over: Partial<RecordState> = {}) =>
+  recordingState({
     id: 'rec_abc',
-    controller: 'newark-sherwood',
-    category: 'call-recording',
     subjectRef: 'subj_1',
-    status: 'active',
-    lawfulBasis: '6(1)(e)',
-    policyVersion: 'newark-sherwood@1.0.0',
-    retention: { duration: 'P40D', trigger: 'occurred', action: 'delete' },
-    lifecycle: { firstAt: '2024-01-01T10:00:00.000Z', lastAt: '2024-01-01T10:00:00.000Z', open: true, closedAt: null, escalatedAt: null, events: 1, reopenedAt: null },
-    clockStartedAt: '2024-01-01T10:00:00.000Z',
-    dueAt: '2024-02-10T10:00:00.000Z',
-    dueReason: 'Kept P40D from when it was recorded (2024-01-01T10:00:00.000Z), so due at 2024-02-10T10:00:00.000Z.',
     locations: [
       { store: '8x8', locator: 'calls/07700900123-2024-01-01.wav' },
       { store: 'recordings-files', locator: '/secure/Pat Jones/2024-01-01.wav' },
     ],
-    team: 'customer-services',
-    callCentreLocation: 'castle-house',
-    registeredAt: '2024-01-01T10:00:05.000Z',
-    updatedAt: '2024-01-01T10:00:05.000Z',
-    lastOffset: 7,
-    disposal: null,
     ...over,
-  };
-}
+  });
 
 describe('decideDisposal', () => {
   it('waits with no time while there is no due time', () => {

@@ -1,33 +1,10 @@
 import { decideConsentWithdrawal, decideErasure, decideObjectionUpheld, summariseErasure } from './erasure';
 import { newHold } from './hold';
 import type { RecordState } from './record';
+import { enquiryState } from './test-support/records';
 
 const NOW = '2026-06-01T09:00:00.000Z';
-function record(over: Partial<RecordState> = {}): RecordState {
-  return {
-    id: 'rec_enquiry0001',
-    controller: 'north-kesteven',
-    category: 'enquiry',
-    subjectRef: 'subj_person0001',
-    status: 'active',
-    lawfulBasis: '6(1)(a)',
-    policyVersion: 'north-kesteven@1.0.0',
-    retention: { duration: 'P2Y', trigger: 'last-activity', action: 'delete' },
-    lifecycle: { firstAt: '2026-01-05T09:00:00.000Z', lastAt: '2026-01-05T09:00:00.000Z', open: true, closedAt: null, escalatedAt: null, events: 1, reopenedAt: null },
-    clockStartedAt: '2026-01-05T09:00:00.000Z',
-    dueAt: '2028-01-05T09:00:00.000Z',
-    dueReason: 'Kept P2Y from the last activity.',
-    locations: [{ store: 'crm', locator: 'ENQ-1' }],
-    caseRefs: ['ENQ-1'],
-    team: null,
-    callCentreLocation: null,
-    registeredAt: '2026-01-05T09:00:01.000Z',
-    updatedAt: '2026-01-05T09:00:01.000Z',
-    lastOffset: 1,
-    disposal: null,
-    ...over,
-  };
-}
+const record = (over: Partial<RecordState> = {}) => enquiryState(over);
 const openComplaint = () =>
   record({ id: 'rec_complaint01', category: 'complaint', lawfulBasis: '6(1)(e)', retention: { duration: 'P7Y', trigger: 'closed', action: 'delete' }, dueAt: null, clockStartedAt: null, caseRefs: ['CMP-1'] });
 

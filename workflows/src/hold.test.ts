@@ -3,34 +3,11 @@ import { decideDisposal } from './disposal';
 import { explainRecord } from './explain';
 import { HoldStateError, holdCovers, holdsOn, newHold, reviewHold, reviewState, type Hold } from './hold';
 import { applyEvent, type RecordState } from './record';
+import { recordingState } from './test-support/records';
 
 const NOW = '2024-03-01T09:00:00.000Z';
 
-function record(over: Partial<RecordState> = {}): RecordState {
-  return {
-    id: 'rec_recording1',
-    controller: 'newark-sherwood',
-    category: 'call-recording',
-    subjectRef: 'subj_person0001',
-    status: 'active',
-    lawfulBasis: '6(1)(e)',
-    policyVersion: 'newark-sherwood@1.0.0',
-    retention: { duration: 'P40D', trigger: 'occurred', action: 'delete' },
-    lifecycle: { firstAt: '2024-01-01T10:00:00.000Z', lastAt: '2024-01-01T10:00:00.000Z', open: true, closedAt: null, escalatedAt: null, events: 1, reopenedAt: null },
-    clockStartedAt: '2024-01-01T10:00:00.000Z',
-    dueAt: '2024-02-10T10:00:00.000Z',
-    dueReason: 'Kept P40D from when it was recorded (2024-01-01T10:00:00.000Z), so due at 2024-02-10T10:00:00.000Z.',
-    locations: [{ store: 'recordings-files', locator: 'a.wav' }],
-    caseRefs: ['NS-REC-1', 'CMP-77'],
-    team: 'customer-services',
-    callCentreLocation: 'castle-house',
-    registeredAt: '2024-01-01T10:00:05.000Z',
-    updatedAt: '2024-01-01T10:00:05.000Z',
-    lastOffset: 7,
-    disposal: null,
-    ...over,
-  };
-}
+const record = (over: Partial<RecordState> = {}) => recordingState({ caseRefs: ['NS-REC-1', 'CMP-77'], ...over });
 
 const hold = (over: Partial<Parameters<typeof newHold>[0]> = {}, at = '2024-01-20T09:00:00.000Z'): Hold =>
   newHold({ id: 'hold_a', controller: 'newark-sherwood', scope: { kind: 'case', caseRef: 'CMP-77' }, reason: 'complaint-investigation', reviewEvery: 'P30D', ...over }, 'dpo@ns', at);

@@ -1,29 +1,9 @@
 import { decideErasure } from './erasure';
 import type { RecordState } from './record';
+import { enquiryState } from './test-support/records';
 import { confirmIdentity, erasureCertificate, erasureCompleted, erasureDecided, erasureProgress, readRequest, receiveRequest, requestCompleted, RequestStateError } from './subject-request';
 
-const rec = (id: string, over: Partial<RecordState> = {}): RecordState => ({
-  id,
-  controller: 'north-kesteven',
-  category: 'enquiry',
-  subjectRef: 'subj_person0001',
-  status: 'active',
-  lawfulBasis: '6(1)(a)',
-  policyVersion: 'north-kesteven@1.0.0',
-  retention: { duration: 'P2Y', trigger: 'last-activity', action: 'delete' },
-  lifecycle: { firstAt: '2026-01-05T09:00:00.000Z', lastAt: '2026-01-05T09:00:00.000Z', open: true, closedAt: null, escalatedAt: null, events: 1, reopenedAt: null },
-  clockStartedAt: null,
-  dueAt: '2028-01-05T09:00:00.000Z',
-  dueReason: '',
-  locations: [{ store: 'crm', locator: 'ENQ-1' }],
-  team: null,
-  callCentreLocation: null,
-  registeredAt: '2026-01-05T09:00:01.000Z',
-  updatedAt: '2026-01-05T09:00:01.000Z',
-  lastOffset: 1,
-  disposal: null,
-  ...over,
-});
+const rec = (id: string, over: Partial<RecordState> = {}): RecordState => enquiryState({ id, caseRefs: undefined, clockStartedAt: null, dueReason: '', ...over });
 
 const received = (identityVerified: boolean) =>
   receiveRequest({ id: 'req_1', controller: 'north-kesteven', subjectRef: 'subj_person0001', kind: 'erasure', receivedAt: '2026-03-10T10:00:00Z', identityVerified }, 'dpo');

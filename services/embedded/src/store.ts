@@ -151,25 +151,10 @@ export class EmbeddedStore {
 
   private makeRequests(): RequestStore {
     const db = this.db;
-    const revisionOf = db.prepare(`SELECT revision FROM subject_requests WHERE id = ?`);
-    const insert = db.prepare(`INSERT INTO subject_requests(id, controller, subject_ref, status, received_at, revision, request) VALUES (@id, @controller, @subjectRef, @status, @receivedAt, @revision, @request)`);
-    const replace = db.prepare(`UPDATE subject_requests SET status = @status, revision = @revision, request = @request WHERE id = @id AND revision = @revision - 1`);
-    const get = db.prepare(`SELECT request FROM subject_requests WHERE id = ?`);
-    const save = db.transaction((r: SubjectRequest, audit: AuditInput[], at: string) => {
-      const row = { id: r.id, controller: r.controller, subjectRef: r.subjectRef, status: r.status, receivedAt: r.receivedAt, revision: r.revision, request: JSON.stringify(r) };
-      const stored = revisionOf.get(r.id) as { revision: number } | undefined;
-      if (r.revision === 1 ? stored !== undefined : replace.run(row).changes !== 1) {
-        throw new RevisionConflictError(`request ${r.id} is at revision ${stored?.revision ?? 'none'}, not ${r.revision - 1}`);
-      }
-      if (r.revision === 1) insert.run(row);
-      this.audit.appendSync(audit, at);
-    });
+    const { save, get } = this.revisioned<SubjectRequest>('subject_requests', 'request', 'request', (r) => ({ controller: r.controller, subject_ref: r.subjectRef, received_at: r.receivedAt }));
     return {
-      save: async (r, audit, at) => save(r, audit, at),
-      get: async (id) => {
-        const row = get.get(id) as { request: string } | undefined;
-        return row && (JSON.parse(row.request) as SubjectRequest);
-      },
+      save,
+      get,
       list: async (q) => {
         const where: string[] = [];
         const args: unknown[] = [];
@@ -182,27 +167,42 @@ export class EmbeddedStore {
     };
   }
 
-  private makeHolds(): HoldStore {
+  /**
+   * Documents changed only with a revision check (holds, subject requests): revision 1 must be new,
+   * a higher one replaces only revision - 1; with the audit entries in one transaction.
+   */
+  private revisioned<T extends { id: string; revision: number }>(table: string, docColumn: string, what: string, columns: (x: T) => Record<string, string | number>) {
     const db = this.db;
-    const revisionOf = db.prepare(`SELECT revision FROM holds WHERE id = ?`);
-    const insert = db.prepare(`INSERT INTO holds(id, controller, status, placed_at, revision, hold) VALUES (@id, @controller, @status, @placedAt, @revision, @hold)`);
-    const replace = db.prepare(`UPDATE holds SET status = @status, revision = @revision, hold = @hold WHERE id = @id AND revision = @revision - 1`);
-    const get = db.prepare(`SELECT hold FROM holds WHERE id = ?`);
-    const save = db.transaction((h: Hold, audit: AuditInput[], at: string) => {
-      const row = { id: h.id, controller: h.controller, status: h.status, placedAt: h.placedAt, revision: h.revision, hold: JSON.stringify(h) };
-      const stored = revisionOf.get(h.id) as { revision: number } | undefined;
-      if (h.revision === 1 ? stored !== undefined : replace.run(row).changes !== 1) {
-        throw new RevisionConflictError(`hold ${h.id} is at revision ${stored?.revision ?? 'none'}, not ${h.revision - 1}`);
+    const revisionOf = db.prepare(`SELECT revision FROM ${table} WHERE id = ?`);
+    let insert: Database.Statement | undefined;
+    let replace: Database.Statement | undefined;
+    const save = db.transaction((x: T, audit: AuditInput[], at: string) => {
+      const row = { id: x.id, revision: x.revision, status: (x as { status?: string }).status ?? '', [docColumn]: JSON.stringify(x), ...columns(x) };
+      insert ??= db.prepare(`INSERT INTO ${table}(${Object.keys(row).join(', ')}) VALUES (${Object.keys(row).map((k) => `@${k}`).join(', ')})`);
+      replace ??= db.prepare(`UPDATE ${table} SET status = @status, revision = @revision, ${docColumn} = @${docColumn} WHERE id = @id AND revision = @revision - 1`);
+      const stored = revisionOf.get(x.id) as { revision: number } | undefined;
+      if (x.revision === 1 ? stored !== undefined : replace.run(row).changes !== 1) {
+        throw new RevisionConflictError(`${what} ${x.id} is at revision ${stored?.revision ?? 'none'}, not ${x.revision - 1}`);
       }
-      if (h.revision === 1) insert.run(row);
+      if (x.revision === 1) insert.run(row);
       this.audit.appendSync(audit, at);
     });
+    const get = db.prepare(`SELECT ${docColumn} AS doc FROM ${table} WHERE id = ?`);
     return {
-      save: async (h, audit, at) => save(h, audit, at),
-      get: async (id) => {
-        const r = get.get(id) as { hold: string } | undefined;
-        return r && (JSON.parse(r.hold) as Hold);
+      save: async (x: T, audit: AuditInput[], at: string) => save(x, audit, at),
+      get: async (id: string) => {
+        const r = get.get(id) as { doc: string } | undefined;
+        return r && (JSON.parse(r.doc) as T);
       },
+    };
+  }
+
+  private makeHolds(): HoldStore {
+    const db = this.db;
+    const { save, get } = this.revisioned<Hold>('holds', 'hold', 'hold', (h) => ({ controller: h.controller, placed_at: h.placedAt }));
+    return {
+      save,
+      get,
       list: async (q) => {
         const where: string[] = [];
         const args: unknown[] = [];

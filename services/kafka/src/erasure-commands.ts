@@ -1,4 +1,5 @@
-import { Kafka, logLevel, type Consumer, type KafkaConfig, type Producer } from 'kafkajs';
+import type { Consumer, Kafka, KafkaConfig, Producer } from 'kafkajs';
+import { kafkaClient } from './client';
 import type { ErasureAck, ErasureCommand, ErasureCommandChannel, Subscription } from '@custodian/core';
 import { z } from 'zod';
 
@@ -54,19 +55,7 @@ export class KafkaErasureCommands implements ErasureCommandChannel {
 
   constructor(private readonly o: CommandTopicsOptions) {
     this.topics = new CommandTopics(o.topicPrefix);
-    const log = o.onLog;
-    this.kafka = new Kafka({
-      clientId: o.clientId,
-      brokers: o.brokers,
-      logLevel: logLevel.WARN,
-      logCreator: () => (entry) => {
-        if (!log) return;
-        if (entry.level === logLevel.ERROR) log('error', entry.log.message);
-        else if (entry.level === logLevel.WARN) log('warn', entry.log.message);
-      },
-      retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 5_000 },
-      ...o.kafka,
-    });
+    this.kafka = kafkaClient(o);
   }
 
   private getProducer(): Promise<Producer> {

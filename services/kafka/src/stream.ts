@@ -1,4 +1,5 @@
-import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type IHeaders, type KafkaConfig, type PartitionMetadata, type Producer } from 'kafkajs';
+import { kafkaClient } from './client';
+import { Partitioners, type Kafka, type Admin, type Consumer, type IHeaders, type KafkaConfig, type PartitionMetadata, type Producer } from 'kafkajs';
 import type { EventStream, PublishStatus, StoredEvent, StreamBatch, Subscription } from '@custodian/core';
 import { HEADER, UndecodableMessage, decodeEvent, encodeEvent, headerString } from './message';
 import { Topics } from './topics';
@@ -68,20 +69,7 @@ export class KafkaEventStream implements EventStream {
 
   constructor(private readonly o: KafkaStreamOptions) {
     this.topics = new Topics(o.topicPrefix);
-    const log = o.onLog;
-    this.kafka = new Kafka({
-      clientId: o.clientId,
-      brokers: o.brokers,
-      logLevel: logLevel.WARN,
-      // kafkajs logs broker and request details, never message values; still, only the message line is kept
-      logCreator: () => (entry) => {
-        if (!log) return;
-        if (entry.level === logLevel.ERROR) log('error', entry.log.message);
-        else if (entry.level === logLevel.WARN) log('warn', entry.log.message);
-      },
-      retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 5_000 },
-      ...o.kafka,
-    });
+    this.kafka = kafkaClient(o);
   }
 
   private async getProducer(): Promise<Producer> {

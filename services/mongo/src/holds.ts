@@ -1,10 +1,11 @@
-import { RevisionConflictError, type AuditInput, type HoldStore } from '@custodian/core';
+import type { AuditInput, HoldStore } from '@custodian/core';
 import type { Hold } from '@custodian/workflows';
-import { MongoServerError, type Collection, type Db, type Filter, type MongoClient } from 'mongodb';
+import type { Collection, Db, Filter, MongoClient } from 'mongodb';
 import type { MongoAudit } from './audit';
 import { NAMES } from './collections';
 import { plain } from './json';
-import { inTransaction, noneWanted } from './transactions';
+import { saveRevisioned } from './revisioned';
+import { noneWanted } from './transactions';
 
 export type HoldDoc = Omit<Hold, 'id'> & { _id: string };
 
@@ -28,19 +29,8 @@ export class MongoHoldStore implements HoldStore {
     this.holds = db.collection<HoldDoc>(NAMES.holds);
   }
 
-  async save(hold: Hold, audit: AuditInput[], atIso: string): Promise<void> {
-    await inTransaction(this.client, async (session) => {
-      if (hold.revision === 1) {
-        await this.holds.insertOne(toDoc(hold), { session }).catch((err: unknown) => {
-          if (err instanceof MongoServerError && err.code === 11000) throw new RevisionConflictError(`hold ${hold.id} exists already`);
-          throw err;
-        });
-      } else {
-        const r = await this.holds.replaceOne({ _id: hold.id, revision: hold.revision - 1 }, toDoc(hold), { session });
-        if (r.matchedCount !== 1) throw new RevisionConflictError(`hold ${hold.id} is not at revision ${hold.revision - 1} any more`);
-      }
-      await this.audit.appendIn(session, audit, atIso);
-    });
+  save(hold: Hold, audit: AuditInput[], atIso: string): Promise<void> {
+    return saveRevisioned(this.client, this.holds, toDoc(hold), this.audit, audit, atIso, 'hold');
   }
 
   async get(id: string): Promise<Hold | undefined> {

@@ -1,10 +1,11 @@
-import { RevisionConflictError, type AuditInput, type RequestStore } from '@custodian/core';
+import type { AuditInput, RequestStore } from '@custodian/core';
 import type { SubjectRequest } from '@custodian/workflows';
-import { MongoServerError, type Collection, type Db, type Filter, type MongoClient } from 'mongodb';
+import type { Collection, Db, Filter, MongoClient } from 'mongodb';
 import type { MongoAudit } from './audit';
 import { NAMES } from './collections';
 import { plain } from './json';
-import { inTransaction, noneWanted } from './transactions';
+import { saveRevisioned } from './revisioned';
+import { noneWanted } from './transactions';
 
 export type RequestDoc = Omit<SubjectRequest, 'id'> & { _id: string };
 
@@ -19,21 +20,9 @@ export class MongoRequestStore implements RequestStore {
     this.requests = db.collection<RequestDoc>(NAMES.requests);
   }
 
-  async save(r: SubjectRequest, audit: AuditInput[], atIso: string): Promise<void> {
+  save(r: SubjectRequest, audit: AuditInput[], atIso: string): Promise<void> {
     const { id, ...rest } = plain(r);
-    const doc: RequestDoc = { _id: id, ...rest };
-    await inTransaction(this.client, async (session) => {
-      if (r.revision === 1) {
-        await this.requests.insertOne(doc, { session }).catch((err: unknown) => {
-          if (err instanceof MongoServerError && err.code === 11000) throw new RevisionConflictError(`request ${r.id} exists already`);
-          throw err;
-        });
-      } else {
-        const res = await this.requests.replaceOne({ _id: r.id, revision: r.revision - 1 }, doc, { session });
-        if (res.matchedCount !== 1) throw new RevisionConflictError(`request ${r.id} is not at revision ${r.revision - 1} any more`);
-      }
-      await this.audit.appendIn(session, audit, atIso);
-    });
+    return saveRevisioned(this.client, this.requests, { _id: id, ...rest }, this.audit, audit, atIso, 'request');
   }
 
   async get(id: string): Promise<SubjectRequest | undefined> {

@@ -336,16 +336,33 @@ export class MemoryDeletionTasks implements DeletionTasks {
   }
 }
 
-export class MemoryHoldStore implements HoldStore {
-  readonly holds = new Map<string, Hold>();
-  constructor(private readonly audit: MemoryAuditLog) {}
-  async save(hold: Hold, audit: AuditInput[], atIso: string): Promise<void> {
-    const stored = this.holds.get(hold.id);
-    if (hold.revision === 1 ? stored !== undefined : stored?.revision !== hold.revision - 1) {
-      throw new RevisionConflictError(`hold ${hold.id} is at revision ${stored?.revision ?? 'none'}, not ${hold.revision - 1}`);
+/** documents changed only with a revision check, as the stores' adapters do it */
+class RevisionedDocs<T extends { id: string; revision: number }> {
+  readonly docs = new Map<string, T>();
+  constructor(
+    private readonly audit: MemoryAuditLog,
+    private readonly what: string,
+  ) {}
+  async save(x: T, audit: AuditInput[], atIso: string): Promise<void> {
+    const stored = this.docs.get(x.id);
+    if (x.revision === 1 ? stored !== undefined : stored?.revision !== x.revision - 1) {
+      throw new RevisionConflictError(`${this.what} ${x.id} is at revision ${stored?.revision ?? 'none'}, not ${x.revision - 1}`);
     }
     await this.audit.append(audit, atIso);
-    this.holds.set(hold.id, copy(hold));
+    this.docs.set(x.id, copy(x));
+  }
+}
+
+export class MemoryHoldStore implements HoldStore {
+  private readonly store: RevisionedDocs<Hold>;
+  constructor(audit: MemoryAuditLog) {
+    this.store = new RevisionedDocs(audit, 'hold');
+  }
+  get holds(): Map<string, Hold> {
+    return this.store.docs;
+  }
+  save(hold: Hold, audit: AuditInput[], atIso: string): Promise<void> {
+    return this.store.save(hold, audit, atIso);
   }
   async get(id: string): Promise<Hold | undefined> {
     return copy(this.holds.get(id));
@@ -361,15 +378,15 @@ export class MemoryHoldStore implements HoldStore {
 }
 
 export class MemoryRequestStore implements RequestStore {
-  readonly requests = new Map<string, SubjectRequest>();
-  constructor(private readonly audit: MemoryAuditLog) {}
-  async save(r: SubjectRequest, audit: AuditInput[], atIso: string): Promise<void> {
-    const stored = this.requests.get(r.id);
-    if (r.revision === 1 ? stored !== undefined : stored?.revision !== r.revision - 1) {
-      throw new RevisionConflictError(`request ${r.id} is at revision ${stored?.revision ?? 'none'}, not ${r.revision - 1}`);
-    }
-    await this.audit.append(audit, atIso);
-    this.requests.set(r.id, copy(r));
+  private readonly store: RevisionedDocs<SubjectRequest>;
+  constructor(audit: MemoryAuditLog) {
+    this.store = new RevisionedDocs(audit, 'request');
+  }
+  get requests(): Map<string, SubjectRequest> {
+    return this.store.docs;
+  }
+  save(r: SubjectRequest, audit: AuditInput[], atIso: string): Promise<void> {
+    return this.store.save(r, audit, atIso);
   }
   async get(id: string): Promise<SubjectRequest | undefined> {
     return copy(this.requests.get(id));
