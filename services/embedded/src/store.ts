@@ -150,21 +150,8 @@ export class EmbeddedStore {
   }
 
   private makeRequests(): RequestStore {
-    const db = this.db;
-    const { save, get } = this.revisioned<SubjectRequest>('subject_requests', 'request', 'request', (r) => ({ controller: r.controller, subject_ref: r.subjectRef, received_at: r.receivedAt }));
-    return {
-      save,
-      get,
-      list: async (q) => {
-        const where: string[] = [];
-        const args: unknown[] = [];
-        if (q.status) (where.push('status = ?'), args.push(q.status));
-        if (q.controller) (where.push('controller = ?'), args.push(q.controller));
-        if (q.subjectRef) (where.push('subject_ref = ?'), args.push(q.subjectRef));
-        const rows = db.prepare(`SELECT request FROM subject_requests ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY received_at DESC, id DESC LIMIT ?`).all(...args, q.limit) as Array<{ request: string }>;
-        return rows.map((r) => JSON.parse(r.request) as SubjectRequest);
-      },
-    };
+    const { save, get, list } = this.revisioned<SubjectRequest>('subject_requests', 'request', 'request', (r) => ({ controller: r.controller, subject_ref: r.subjectRef, received_at: r.receivedAt }));
+    return { save, get, list: (q) => list({ status: q.status, controller: q.controller, subject_ref: q.subjectRef }, 'received_at', q.limit) };
   }
 
   /**
@@ -189,6 +176,13 @@ export class EmbeddedStore {
     });
     const get = db.prepare(`SELECT ${docColumn} AS doc FROM ${table} WHERE id = ?`);
     return {
+      /** newest first by `order`, filtered by the columns given a value */
+      list: async (filters: Record<string, string | undefined>, order: string, limit: number) => {
+        const set = Object.entries(filters).filter(([, v]) => v !== undefined);
+        const where = set.length ? `WHERE ${set.map(([c]) => `${c} = ?`).join(' AND ')}` : '';
+        const rows = db.prepare(`SELECT ${docColumn} AS doc FROM ${table} ${where} ORDER BY ${order} DESC, id DESC LIMIT ?`).all(...set.map(([, v]) => v), limit) as Array<{ doc: string }>;
+        return rows.map((r) => JSON.parse(r.doc) as T);
+      },
       save: async (x: T, audit: AuditInput[], at: string) => save(x, audit, at),
       get: async (id: string) => {
         const r = get.get(id) as { doc: string } | undefined;
@@ -198,20 +192,8 @@ export class EmbeddedStore {
   }
 
   private makeHolds(): HoldStore {
-    const db = this.db;
-    const { save, get } = this.revisioned<Hold>('holds', 'hold', 'hold', (h) => ({ controller: h.controller, placed_at: h.placedAt }));
-    return {
-      save,
-      get,
-      list: async (q) => {
-        const where: string[] = [];
-        const args: unknown[] = [];
-        if (q.status) (where.push('status = ?'), args.push(q.status));
-        if (q.controller) (where.push('controller = ?'), args.push(q.controller));
-        const rows = db.prepare(`SELECT hold FROM holds ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY placed_at DESC, id DESC LIMIT ?`).all(...args, q.limit) as Array<{ hold: string }>;
-        return rows.map((r) => JSON.parse(r.hold) as Hold);
-      },
-    };
+    const { save, get, list } = this.revisioned<Hold>('holds', 'hold', 'hold', (h) => ({ controller: h.controller, placed_at: h.placedAt }));
+    return { save, get, list: (q) => list({ status: q.status, controller: q.controller }, 'placed_at', q.limit) };
   }
 
   static open(file: string): EmbeddedStore {

@@ -1,5 +1,5 @@
 import type { Consumer, Kafka, KafkaConfig, Producer } from 'kafkajs';
-import { kafkaClient } from './client';
+import { commitThrough, groupConsumer, kafkaClient, runBatches } from './client';
 import type { ErasureAck, ErasureCommand, ErasureCommandChannel, Subscription } from '@custodian/core';
 import { z } from 'zod';
 
@@ -90,68 +90,46 @@ export class KafkaErasureCommands implements ErasureCommandChannel {
    * the dead-letter topic with the field that is wrong, and the rest carry on.
    */
   async subscribeAcks(group: string, handle: (acks: ErasureAck[]) => Promise<void>): Promise<Subscription> {
-    const consumer = this.kafka.consumer({
-      groupId: group,
-      allowAutoTopicCreation: false,
-      sessionTimeout: this.o.sessionTimeoutMs ?? 30_000,
-      heartbeatInterval: Math.min(3_000, Math.floor((this.o.sessionTimeoutMs ?? 30_000) / 3)),
-      maxWaitTimeInMs: this.o.maxWaitTimeMs ?? 1_000,
-    });
+    const consumer = groupConsumer(this.kafka, group, this.o);
     this.consumers.add(consumer);
     await consumer.connect();
     await consumer.subscribe({ topics: [this.topics.acks], fromBeginning: true });
-    let inHand: Promise<void> = Promise.resolve();
-    let stopping = false;
-    await consumer.run({
-      autoCommit: false,
-      eachBatch: async ({ batch, heartbeat, isRunning }) => {
-        let release!: () => void;
-        inHand = new Promise<void>((r) => (release = r));
-        try {
-          if (stopping || !isRunning() || !batch.messages.length) return;
-          const acks: ErasureAck[] = [];
-          const bad: Array<{ offset: string; key: Buffer | null; value: Buffer | null; error: string }> = [];
-          for (const m of batch.messages) {
-            let parsed: unknown;
-            try {
-              parsed = JSON.parse(m.value?.toString('utf8') ?? '');
-            } catch {
-              bad.push({ offset: m.offset, key: m.key, value: m.value, error: 'the value is not JSON' });
-              continue;
-            }
-            const r = ErasureAckMessage.safeParse(parsed);
-            if (r.success) acks.push(r.data);
-            else bad.push({ offset: m.offset, key: m.key, value: m.value, error: r.error.issues.map((i) => `${i.path.join('.') || '(ack)'}: ${i.message}`).join('; ') });
+    return runBatches(
+      consumer,
+      async ({ batch, heartbeat, isRunning }, stopping) => {
+        if (stopping() || !isRunning() || !batch.messages.length) return;
+        const acks: ErasureAck[] = [];
+        const bad: Array<{ offset: string; key: Buffer | null; value: Buffer | null; error: string }> = [];
+        for (const m of batch.messages) {
+          let parsed: unknown;
+          try {
+            parsed = JSON.parse(m.value?.toString('utf8') ?? '');
+          } catch {
+            bad.push({ offset: m.offset, key: m.key, value: m.value, error: 'the value is not JSON' });
+            continue;
           }
-          if (acks.length) await handle(acks);
-          if (bad.length) {
-            const p = await this.getProducer();
-            await p.send({
-              topic: this.topics.deadLetters,
-              acks: -1,
-              messages: bad.map((b) => ({
-                key: b.key,
-                value: b.value,
-                headers: { 'custodian-dlq-origin': `${batch.topic}/${batch.partition}/${b.offset}`, 'custodian-dlq-error': b.error.slice(0, 500), 'custodian-dlq-attempts': '1' },
-              })),
-            });
-          }
-          const last = batch.messages[batch.messages.length - 1]!.offset;
-          await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
-          await heartbeat();
-        } finally {
-          release();
+          const r = ErasureAckMessage.safeParse(parsed);
+          if (r.success) acks.push(r.data);
+          else bad.push({ offset: m.offset, key: m.key, value: m.value, error: r.error.issues.map((i) => `${i.path.join('.') || '(ack)'}: ${i.message}`).join('; ') });
         }
+        if (acks.length) await handle(acks);
+        if (bad.length) {
+          const p = await this.getProducer();
+          await p.send({
+            topic: this.topics.deadLetters,
+            acks: -1,
+            messages: bad.map((b) => ({
+              key: b.key,
+              value: b.value,
+              headers: { 'custodian-dlq-origin': `${batch.topic}/${batch.partition}/${b.offset}`, 'custodian-dlq-error': b.error.slice(0, 500), 'custodian-dlq-attempts': '1' },
+            })),
+          });
+        }
+        await commitThrough(consumer, batch.topic, batch.partition, batch.messages[batch.messages.length - 1]!.offset);
+        await heartbeat();
       },
-    });
-    return {
-      stop: async () => {
-        stopping = true;
-        await inHand;
-        await consumer.disconnect();
-        this.consumers.delete(consumer);
-      },
-    };
+      () => this.consumers.delete(consumer),
+    );
   }
 
   /** production start-up: the two topics, created if missing */

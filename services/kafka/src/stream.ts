@@ -1,4 +1,4 @@
-import { kafkaClient } from './client';
+import { commitThrough, groupConsumer, kafkaClient, runBatches } from './client';
 import { Partitioners, type Kafka, type Admin, type Consumer, type IHeaders, type KafkaConfig, type PartitionMetadata, type Producer } from 'kafkajs';
 import type { EventStream, PublishStatus, StoredEvent, StreamBatch, Subscription } from '@custodian/core';
 import { HEADER, UndecodableMessage, decodeEvent, encodeEvent, headerString } from './message';
@@ -147,13 +147,7 @@ export class KafkaEventStream implements EventStream {
   }
 
   private consumerFor(group: string): Consumer {
-    const c = this.kafka.consumer({
-      groupId: group,
-      allowAutoTopicCreation: false,
-      sessionTimeout: this.o.sessionTimeoutMs ?? 30_000,
-      heartbeatInterval: Math.min(3_000, Math.floor((this.o.sessionTimeoutMs ?? 30_000) / 3)),
-      maxWaitTimeInMs: this.o.maxWaitTimeMs ?? 1_000,
-    });
+    const c = groupConsumer(this.kafka, group, this.o);
     this.consumers.add(c);
     return c;
   }
@@ -164,68 +158,52 @@ export class KafkaEventStream implements EventStream {
     await consumer.subscribe({ topics: this.topics.events(), fromBeginning: true });
     const max = opts?.maxBatch ?? 1_000;
     const backoff = this.o.handlerBackoffMs ?? { initial: 200, max: 10_000 };
-    let stopping = false;
-    // stop() lets the batch in hand finish and commit before leaving the group
-    let inHand: Promise<void> = Promise.resolve();
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
-        let release!: () => void;
-        inHand = new Promise<void>((r) => (release = r));
-        try {
-          const source = `${batch.topic}/${batch.partition}`;
-          for (let from = 0; from < batch.messages.length; from += max) {
-            if (stopping || !isRunning() || isStale()) return;
-            const slice = batch.messages.slice(from, from + max);
-            const events: StoredEvent[] = [];
-            const dead: DeadLetterOut[] = [];
-            for (const m of slice) {
-              try {
-                events.push(decodeEvent(m.value, m.headers as Record<string, unknown>, Number(m.offset)));
-              } catch (e) {
-                if (!(e instanceof UndecodableMessage)) throw e;
-                dead.push({ topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key, value: m.value, error: e.message, attempts: 1 });
-              }
+    return runBatches(
+      consumer,
+      async ({ batch, heartbeat, isRunning, isStale, resolveOffset }, stopping) => {
+        const source = `${batch.topic}/${batch.partition}`;
+        for (let from = 0; from < batch.messages.length; from += max) {
+          if (stopping() || !isRunning() || isStale()) return;
+          const slice = batch.messages.slice(from, from + max);
+          const events: StoredEvent[] = [];
+          const dead: DeadLetterOut[] = [];
+          for (const m of slice) {
+            try {
+              events.push(decodeEvent(m.value, m.headers as Record<string, unknown>, Number(m.offset)));
+            } catch (e) {
+              if (!(e instanceof UndecodableMessage)) throw e;
+              dead.push({ topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key, value: m.value, error: e.message, attempts: 1 });
             }
-            let pending = events;
-            for (let attempt = 1; pending.length; attempt++) {
-              try {
-                await tracedHandle(group, batch.topic, batch.partition, pending, () => handler({ source, events: pending }));
-                pending = [];
-              } catch (e) {
-                if (e instanceof PoisonEvents) {
-                  const bad = new Set(e.offsets);
-                  for (const m of slice) if (bad.has(Number(m.offset))) dead.push({ topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key, value: m.value, error: `rejected by the consumer: ${e.reason}`, attempts: attempt });
-                  pending = pending.filter((x) => !bad.has(x.offset!));
-                  continue;
-                }
-                // transient (a store down): the partition stays where it is, membership is kept alive
-                if (stopping || !isRunning()) return;
-                this.o.onLog?.('warn', `consumer ${group}: handler failed on ${source} (attempt ${attempt}): ${e instanceof Error ? e.name : 'error'}; retrying`);
-                await sleep(Math.min(backoff.max, backoff.initial * 2 ** Math.min(attempt - 1, 16)));
-                await heartbeat();
-              }
-            }
-            if (dead.length) await this.deadLetter(dead);
-            const last = slice[slice.length - 1]!.offset;
-            resolveOffset(last);
-            await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
-            await heartbeat();
           }
-        } finally {
-          release();
+          let pending = events;
+          for (let attempt = 1; pending.length; attempt++) {
+            try {
+              await tracedHandle(group, batch.topic, batch.partition, pending, () => handler({ source, events: pending }));
+              pending = [];
+            } catch (e) {
+              if (e instanceof PoisonEvents) {
+                const bad = new Set(e.offsets);
+                for (const m of slice) if (bad.has(Number(m.offset))) dead.push({ topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key, value: m.value, error: `rejected by the consumer: ${e.reason}`, attempts: attempt });
+                pending = pending.filter((x) => !bad.has(x.offset!));
+                continue;
+              }
+              // transient (a store down): the partition stays where it is, membership is kept alive
+              if (stopping() || !isRunning()) return;
+              this.o.onLog?.('warn', `consumer ${group}: handler failed on ${source} (attempt ${attempt}): ${e instanceof Error ? e.name : 'error'}; retrying`);
+              await sleep(Math.min(backoff.max, backoff.initial * 2 ** Math.min(attempt - 1, 16)));
+              await heartbeat();
+            }
+          }
+          if (dead.length) await this.deadLetter(dead);
+          const last = slice[slice.length - 1]!.offset;
+          resolveOffset(last);
+          await commitThrough(consumer, batch.topic, batch.partition, last);
+          await heartbeat();
         }
       },
-    });
-    return {
-      stop: async () => {
-        stopping = true;
-        await inHand;
-        await consumer.disconnect();
-        this.consumers.delete(consumer);
-      },
-    };
+      () => this.consumers.delete(consumer),
+      { autoResolve: false },
+    );
   }
 
   private async deadLetter(items: DeadLetterOut[]): Promise<void> {
