@@ -1,5 +1,6 @@
 import type { Consumer, Kafka, KafkaConfig, Producer } from 'kafkajs';
 import { commitThrough, groupConsumer, kafkaClient, runBatches } from './client';
+import { deadLetterMessage, type DeadLetterOut } from './message';
 import type { ErasureAck, ErasureCommand, ErasureCommandChannel, Subscription } from '@custodian/core';
 import { z } from 'zod';
 
@@ -99,18 +100,18 @@ export class KafkaErasureCommands implements ErasureCommandChannel {
       async ({ batch, heartbeat, isRunning }, stopping) => {
         if (stopping() || !isRunning() || !batch.messages.length) return;
         const acks: ErasureAck[] = [];
-        const bad: Array<{ offset: string; key: Buffer | null; value: Buffer | null; error: string }> = [];
+        const bad: DeadLetterOut[] = [];
         for (const m of batch.messages) {
           let parsed: unknown;
           try {
             parsed = JSON.parse(m.value?.toString('utf8') ?? '');
           } catch {
-            bad.push({ offset: m.offset, key: m.key, value: m.value, error: 'the value is not JSON' });
+            bad.push({ topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key, value: m.value, error: 'the value is not JSON', attempts: 1 });
             continue;
           }
           const r = ErasureAckMessage.safeParse(parsed);
           if (r.success) acks.push(r.data);
-          else bad.push({ offset: m.offset, key: m.key, value: m.value, error: r.error.issues.map((i) => `${i.path.join('.') || '(ack)'}: ${i.message}`).join('; ') });
+          else bad.push({ topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key, value: m.value, error: r.error.issues.map((i) => `${i.path.join('.') || '(ack)'}: ${i.message}`).join('; '), attempts: 1 });
         }
         if (acks.length) await handle(acks);
         if (bad.length) {
@@ -118,11 +119,8 @@ export class KafkaErasureCommands implements ErasureCommandChannel {
           await p.send({
             topic: this.topics.deadLetters,
             acks: -1,
-            messages: bad.map((b) => ({
-              key: b.key,
-              value: b.value,
-              headers: { 'custodian-dlq-origin': `${batch.topic}/${batch.partition}/${b.offset}`, 'custodian-dlq-error': b.error.slice(0, 500), 'custodian-dlq-attempts': '1' },
-            })),
+            // the same dead-letter topic and headers as undecodable events (KafkaEventStream.readDeadLetters reads both)
+            messages: bad.map(deadLetterMessage),
           });
         }
         await commitThrough(consumer, batch.topic, batch.partition, batch.messages[batch.messages.length - 1]!.offset);

@@ -88,3 +88,28 @@ export function headerString(v: unknown): string | undefined {
   if (Array.isArray(v)) return headerString(v[0]);
   return undefined;
 }
+
+/** a message the consumer could not take, as it goes to the dead-letter topic: the original bytes, where it came from, and why */
+export interface DeadLetterOut {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  error: string;
+  attempts: number;
+}
+
+export function deadLetterMessage(d: DeadLetterOut): { key: Buffer | null; value: Buffer | null; headers: Record<string, string> } {
+  return {
+    key: d.key,
+    value: d.value,
+    headers: {
+      [HEADER.originTopic]: d.topic,
+      [HEADER.originPartition]: String(d.partition),
+      [HEADER.originOffset]: d.offset,
+      [HEADER.error]: d.error,
+      [HEADER.attempts]: String(d.attempts),
+    },
+  };
+}

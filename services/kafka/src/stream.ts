@@ -1,7 +1,7 @@
 import { commitThrough, groupConsumer, kafkaClient, runBatches } from './client';
 import { Partitioners, type Kafka, type Admin, type Consumer, type IHeaders, type KafkaConfig, type PartitionMetadata, type Producer } from 'kafkajs';
 import type { EventStream, PublishStatus, StoredEvent, StreamBatch, Subscription } from '@custodian/core';
-import { HEADER, UndecodableMessage, decodeEvent, encodeEvent, headerString } from './message';
+import { HEADER, UndecodableMessage, deadLetterMessage, decodeEvent, encodeEvent, headerString, type DeadLetterOut } from './message';
 import { Topics } from './topics';
 import { tracedHandle, tracedPublish } from './tracing';
 
@@ -49,15 +49,6 @@ export class PoisonEvents extends Error {
   }
 }
 
-interface DeadLetterOut {
-  topic: string;
-  partition: number;
-  offset: string;
-  key: Buffer | null;
-  value: Buffer | null;
-  error: string;
-  attempts: number;
-}
 
 /** Kafka topics behind the EventStream port: kafkajs 2.2.4 (in maintenance; kept behind the port). */
 export class KafkaEventStream implements EventStream {
@@ -211,17 +202,7 @@ export class KafkaEventStream implements EventStream {
     await producer.send({
       topic: this.topics.deadLetters,
       acks: -1,
-      messages: items.map((d) => ({
-        key: d.key,
-        value: d.value,
-        headers: {
-          [HEADER.originTopic]: d.topic,
-          [HEADER.originPartition]: String(d.partition),
-          [HEADER.originOffset]: d.offset,
-          [HEADER.error]: d.error,
-          [HEADER.attempts]: String(d.attempts),
-        } satisfies IHeaders,
-      })),
+      messages: items.map(deadLetterMessage),
     });
   }
 
