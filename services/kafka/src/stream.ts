@@ -1,5 +1,5 @@
 import { commitThrough, groupConsumer, kafkaClient, runBatches } from './client';
-import { Partitioners, type Kafka, type Admin, type Consumer, type IHeaders, type KafkaConfig, type PartitionMetadata, type Producer } from 'kafkajs';
+import { Partitioners, type Kafka, type Admin, type Consumer, type KafkaConfig, type PartitionMetadata, type Producer } from 'kafkajs';
 import type { EventStream, PublishStatus, StoredEvent, StreamBatch, Subscription } from '@custodian/core';
 import { HEADER, UndecodableMessage, deadLetterMessage, decodeEvent, encodeEvent, headerString, type DeadLetterOut } from './message';
 import { Topics } from './topics';
