@@ -120,3 +120,20 @@ describe('StaticConnectorDirectory', () => {
     expect(message).toBe('connector binding [1] (newark-sherwood / call-recordings-8x8): header "Authorization" needs environment variable EIGHT_BY_EIGHT_TOKEN, which is not set');
   });
 });
+
+describe('MongoDB collection bindings', () => {
+  const binding = { controller: 'durham', store: 'case-archive', kind: 'mongodb', url: 'mongodb://127.0.0.1:27017/?replicaSet=rs0', database: 'cases', collection: 'enquiries', field: 'caseRef', rectifyPaths: { email: 'contact.email' } };
+  it('are built by the runtime that carries the driver, with the binding as given', () => {
+    const seen: unknown[] = [];
+    const made = { kind: 'mongodb', retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 }, delete: async () => [] };
+    const dir = StaticConnectorDirectory.from([binding], { mongodb: (b) => (seen.push(b), made) });
+    expect(dir.find('durham', 'case-archive')).toBe(made);
+    expect(seen).toEqual([binding]);
+  });
+  it('are refused, saying where they belong, where no driver is given', () => {
+    expect(() => StaticConnectorDirectory.from([binding])).toThrow(/connector binding \[0\] \(durham \/ case-archive\): a MongoDB collection is bound by the distributed runtime's lifecycle service/);
+  });
+  it('are checked field by field', () => {
+    expect(() => StaticConnectorDirectory.from([{ ...binding, url: 'http://x', rectifyPaths: { shoe: 'x' } }], { mongodb: () => undefined as never })).toThrow(/\[0\]\.url: must be a mongodb:\/\/ or mongodb\+srv:\/\/ URL/);
+  });
+});

@@ -55,7 +55,24 @@ export const HttpBinding = z.strictObject({
 });
 export type HttpBinding = z.infer<typeof HttpBinding>;
 
-export const ConnectorBinding = z.discriminatedUnion('kind', [FilesBinding, HttpBinding]);
+/** a council's own MongoDB collection; the driver lives with the distributed runtime, which builds it (DirectoryOptions.mongodb) */
+export const MongoBinding = z.strictObject({
+  controller: CouncilId,
+  store: StoreId,
+  kind: z.literal('mongodb'),
+  /** may embed "${env:NAME}" for credentials, resolved when the connector is built */
+  url: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URL'),
+  database: z.string().min(1).max(63),
+  collection: z.string().min(1).max(120),
+  /** the field a record's locator names (default _id) */
+  field: z.string().min(1).max(120).optional(),
+  /** where each correctable detail sits in a document, e.g. {"email":"contact.email"} */
+  rectifyPaths: z.partialRecord(z.enum(['name', 'email', 'phone', 'date-of-birth', 'postcode']), z.string().min(1).max(200)).optional(),
+  retry: RetryPolicySchema.optional(),
+});
+export type MongoBinding = z.infer<typeof MongoBinding>;
+
+export const ConnectorBinding = z.discriminatedUnion('kind', [FilesBinding, HttpBinding, MongoBinding]);
 export type ConnectorBinding = z.infer<typeof ConnectorBinding>;
 
 export const ConnectorBindings = z.array(ConnectorBinding).superRefine((bindings, ctx) => {
@@ -103,6 +120,8 @@ export interface DirectoryOptions {
   baseDir?: string;
   /** passed to every HTTP connector (env for header secrets, sleep/fetch for tests) */
   http?: HttpDeletionDeps;
+  /** builds a MongoDB collection's connector: only a runtime that carries the driver binds such stores */
+  mongodb?: (b: MongoBinding) => DeletionConnector;
 }
 
 /** Connectors for a deployment, built once at start-up so a bad binding stops the process, not a disposal. */
@@ -113,7 +132,7 @@ export class StaticConnectorDirectory implements ConnectorDirectory {
     const baseDir = options.baseDir ?? process.cwd();
     bindings.forEach((b, i) => {
       try {
-        this.byKey.set(key(b.controller, b.store), build(b, baseDir, options.http));
+        this.byKey.set(key(b.controller, b.store), build(b, baseDir, options));
       } catch (e) {
         if (e instanceof ConnectorConfigError) throw new ConnectorConfigError(`connector binding [${i}] (${b.controller} / ${b.store}): ${e.message}`);
         throw e;
@@ -157,10 +176,14 @@ function key(controller: string, store: string): string {
   return `${controller}\u0000${store}`;
 }
 
-function build(b: ConnectorBinding, baseDir: string, deps: HttpDeletionDeps | undefined): DeletionConnector {
+function build(b: ConnectorBinding, baseDir: string, options: DirectoryOptions): DeletionConnector {
+  if (b.kind === 'mongodb') {
+    if (!options.mongodb) throw new ConnectorConfigError('a MongoDB collection is bound by the distributed runtime\'s lifecycle service; the embedded runtime has no MongoDB driver');
+    return options.mongodb(b);
+  }
   if (b.kind === 'files') {
     return new FilesConnector({ root: path.resolve(baseDir, b.root), ...(b.retry && { retry: b.retry }), ...(b.concurrency && { concurrency: b.concurrency }) });
   }
   const { controller: _c, store: _s, kind: _k, ...http } = b;
-  return new HttpDeletionConnector(http, deps);
+  return new HttpDeletionConnector(http, options.http);
 }

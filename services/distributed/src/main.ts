@@ -9,7 +9,7 @@ import { startServer } from '@custodian/api';
 import { StaticConnectorDirectory } from '@custodian/connectors';
 import { CommandConnector, DisposalService, MasterKey, PolicyBook, RequestService, Sealer, SubjectCache, SystemClock, applyAcks, loadPolicyPacks, reapplyErasureJournal, withCommandStores, type ConnectorDirectory } from '@custodian/core';
 import { KafkaErasureCommands, KafkaEventStream, TopicRetentionConnector } from '@custodian/kafka';
-import { MongoStore } from '@custodian/mongo';
+import { MongoStore, collectionConnectors } from '@custodian/mongo';
 import { TemporalOrchestrator, clientInterceptors, createSweepWorker, ensureSweepSchedule, readTemporalConfig } from '@custodian/temporal';
 import { Client, Connection } from '@temporalio/client';
 import { startTelemetry, type Telemetry } from '@custodian/telemetry';
@@ -81,7 +81,8 @@ async function lifecycle(telemetry: Telemetry) {
   });
   const createdCommands = await commands.ensureTopics();
   if (createdCommands.length) log(`created topics: ${createdCommands.join(', ')}`);
-  const connectors = withCommandStores(StaticConnectorDirectory.fromFile(cfg.CUSTODIAN_CONNECTORS), book, new CommandConnector(commands, clock, { ackTimeoutMs: cfg.CUSTODIAN_COMMAND_ACK_TIMEOUT_MS, maxCommands: cfg.CUSTODIAN_COMMAND_MAX_SENDS }));
+  const collections = collectionConnectors();
+  const connectors = withCommandStores(StaticConnectorDirectory.fromFile(cfg.CUSTODIAN_CONNECTORS, { mongodb: (b) => collections.build(b) }), book, new CommandConnector(commands, clock, { ackTimeoutMs: cfg.CUSTODIAN_COMMAND_ACK_TIMEOUT_MS, maxCommands: cfg.CUSTODIAN_COMMAND_MAX_SENDS }));
   const master = MasterKey.fromBase64(tcfg.CUSTODIAN_MASTER_KEY);
   const sealer = new Sealer(master, store.vault);
   const subjects = new SubjectCache(store.subjects);
@@ -118,6 +119,7 @@ async function lifecycle(telemetry: Telemetry) {
     await sub.stop();
     await acks.stop();
     await commands.close();
+    await collections.close();
     worker.shutdown();
     await running;
     await connection.close();

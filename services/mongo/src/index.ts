@@ -13,3 +13,4 @@ export * from './idempotency';
 export * from './holds';
 export * from './requests';
 export * from './journal';
+export * from './collection-connector';
