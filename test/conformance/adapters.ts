@@ -18,6 +18,7 @@ export const memoryPorts: PortsFactory = async () => {
     tokens: p.tokens,
     holds: p.holds,
     requests: p.requests,
+    archive: p.archive,
     idempotency: p.idempotency,
     tamper: {
       alter: async (seq, fields) => {

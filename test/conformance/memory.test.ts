@@ -1,4 +1,4 @@
 import { memoryPorts } from './adapters';
 import { storePortsConformance } from './suites';
 
-storePortsConformance('memory', memoryPorts, { canTamper: true, idempotency: true });
+storePortsConformance('memory', memoryPorts, { canTamper: true, idempotency: true, archive: true });

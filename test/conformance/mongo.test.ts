@@ -39,6 +39,7 @@ if (engine.kind === 'none') {
         tokens: store.tokens,
         holds: store.holds,
         requests: store.requests,
+        archive: store.archive,
         idempotency: store.idempotency,
         tamper: {
           alter: async (seq, fields) => {
@@ -55,6 +56,6 @@ if (engine.kind === 'none') {
         },
       };
     };
-    storePortsConformance('MongoDB', open, { canTamper: true, idempotency: true });
+    storePortsConformance('MongoDB', open, { canTamper: true, idempotency: true, archive: true });
   });
 }

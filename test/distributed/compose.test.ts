@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { buildServer } from '@custodian/api';
-import { InProcessOrchestrator, MasterKey, PolicyBook, Sealer, SimulatedClock, loadPolicyPacks, type ConnectorDirectory, type Orchestrator, type Subscription } from '@custodian/core';
+import { ArchiveAndTopicsConnector, InProcessOrchestrator, MasterKey, PolicyBook, Sealer, SimulatedClock, loadPolicyPacks, type ConnectorDirectory, type Orchestrator, type Subscription } from '@custodian/core';
 import { createErasureActivities } from '@custodian/temporal';
 import { TopicRetentionConnector } from '@custodian/kafka';
 import { MemoryPorts } from '@custodian/core/src/test-support/memory-ports';
@@ -37,12 +37,12 @@ async function compose(): Promise<typeof stack> {
   // every other council system (the CRM, payments) answers as a vendor does for what it no longer has
   const others = new HeldStore();
   const connectors: ConnectorDirectory = { find: (_c, store) => (store === '8x8' ? vendor : store === 'recordings-files' ? files : others) };
-  const lifecycle = lifecycleParts({ clock, book, stream, registry: stores.registry, tasks: stores.tasks, holds: stores.holds, journal: stores.journal, connectors, topicRetentionMs: 7 * 86_400_000 });
+  const lifecycle = lifecycleParts({ clock, book, stream, registry: stores.registry, tasks: stores.tasks, holds: stores.holds, journal: stores.journal, archive: stores.archive, connectors, topicRetentionMs: 7 * 86_400_000 });
   // Temporal's part, played in process: the sweep by the disposal phases its activities run, an
   // erasure by one round of the erasure workflow's activities each time it is started
   const sweeps = new InProcessOrchestrator(() => lifecycle.disposal.sweep(), clock);
   const erasure = createErasureActivities(
-    { clock, book, master, sealer: new Sealer(master, stores.vault), subjects: stores.subjects, registry: stores.registry, tasks: stores.tasks, holds: stores.holds, requests: stores.requests, vault: stores.vault, journal: stores.journal, connectors, deadLetters: stores.deadLetters, logConnector: new TopicRetentionConnector({ clock, registry: stores.registry, retentionMs: 7 * 86_400_000 }) },
+    { clock, book, master, sealer: new Sealer(master, stores.vault), subjects: stores.subjects, registry: stores.registry, tasks: stores.tasks, holds: stores.holds, requests: stores.requests, vault: stores.vault, journal: stores.journal, connectors, deadLetters: stores.deadLetters, logConnector: new ArchiveAndTopicsConnector(stores.archive, new TopicRetentionConnector({ clock, registry: stores.registry, retentionMs: 7 * 86_400_000 })) },
     { heartbeat: () => undefined },
   );
   const orchestrator: Orchestrator = {
@@ -152,6 +152,25 @@ describe('distributed services on the mock cluster: holds and subject rights', (
     // the complaint keeps the key: topic copies of the complaint stay readable for its retention
     expect(done.certificate.keyDestroyedAt).toBeNull();
     expect(await stack.stores.journal.entries()).toEqual([expect.objectContaining({ requestId: r.id, recordIds: [results[0].recordId], keyDestroyed: false })]);
+  });
+});
+
+describe('distributed services on the mock cluster: the archive of events', () => {
+  const as = (t: string) => ({ authorization: `Bearer ${t}` });
+  test('an access export reads the lifecycle service\'s archive of events, and a rectification corrects it', async () => {
+    const { app, tokens } = stack;
+    const who = { subject: { identifiers: [{ kind: 'email', value: 'dist.sar@example.org' }] } };
+    const at = new Date(stack.clock.now().getTime() - 86_400_000).toISOString();
+    const [res] = (await app.inject({ method: 'POST', url: '/v1/events', headers: as(tokens.service), payload: enquiry('derby', 'D-SAR-1', at, 'Fly-tipping report', { ...who, payload: { caseRef: 'D-SAR-1', channel: 'phone', summary: 'Fly-tipping report', contact: { email: 'dist.sar@example.org' } } }) })).json().results;
+    await stack.record(res.recordId);
+    const sar = (await app.inject({ method: 'POST', url: '/v1/requests', headers: as(tokens.operator), payload: { controller: 'derby', kind: 'access', identifiers: who.subject.identifiers, identityVerified: true } })).json();
+    const pkg = (await app.inject({ method: 'GET', url: `/v1/requests/${sar.id}/export`, headers: as(tokens.operator) })).json();
+    expect(pkg.records).toEqual([expect.objectContaining({ recordId: res.recordId, events: [expect.objectContaining({ identifiers: who.subject.identifiers, data: expect.objectContaining({ summary: 'Fly-tipping report' }) })] })]);
+    const rect = (await app.inject({ method: 'POST', url: '/v1/requests', headers: as(tokens.operator), payload: { controller: 'derby', kind: 'rectification', subjectRef: sar.subjectRef, identityVerified: true, corrections: [{ field: 'email', value: 'dist.sar.new@example.org' }] } })).json();
+    expect(rect.rectification.tasks.find((t: { store: string }) => t.store === 'custodian-event-log')).toMatchObject({ status: 'done', detail: '1 event(s) re-sealed with the corrections' });
+    const again = JSON.stringify((await app.inject({ method: 'GET', url: `/v1/requests/${sar.id}/export`, headers: as(tokens.operator) })).json());
+    expect(again).toContain('dist.sar.new@example.org');
+    expect(again).not.toContain('"dist.sar@example.org"');
   });
 });
 

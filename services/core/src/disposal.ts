@@ -1,9 +1,9 @@
 import { createHash, randomInt } from 'node:crypto';
-import { decideDisposal, disposedRecord, nextAttemptDelay, DEFAULT_RETRY, type RecordState, type Receipt } from '@custodian/workflows';
+import { decideDisposal, disposedRecord, nextAttemptDelay, DEFAULT_RETRY, type RecordState, type Receipt, type RetryPolicy } from '@custodian/workflows';
 import type { SweepReport } from './platform';
 import { holdsOn, type Hold } from '@custodian/workflows';
 import { openHolds } from './holds';
-import type { AuditInput, Clock, ConnectorDirectory, DeletionConnector, DeletionRequest, DeletionResult, DeletionTask, DeletionTasks, EventBus, HoldStore, Registry } from './ports';
+import type { AuditInput, Clock, ConnectorDirectory, DeletionConnector, DeletionRequest, DeletionResult, DeletionTask, DeletionTasks, EventArchive, EventBus, HoldStore, Registry } from './ports';
 import { inSpan } from './tracing';
 
 /** Custodian's own copy of the events: the log's sealed sections are purged like any other store. */
@@ -17,6 +17,25 @@ export class EventLogConnector implements DeletionConnector {
       const n = purged.get(r.recordId) ?? 0;
       return n ? { outcome: 'deleted', detail: `sealed sections of ${n} event(s) purged` } : { outcome: 'absent', detail: 'nothing sealed left in the log' };
     });
+  }
+}
+
+/**
+ * The platform's own copies in the distributed runtime: the lifecycle service's archive is purged at
+ * once, and the topics' copies are confirmed gone by `topics` (their retention).
+ */
+export class ArchiveAndTopicsConnector implements DeletionConnector {
+  readonly kind = 'platform';
+  readonly retry: RetryPolicy;
+  constructor(
+    private readonly archive: Pick<EventArchive, 'purge'>,
+    private readonly topics: DeletionConnector,
+  ) {
+    this.retry = topics.retry;
+  }
+  async delete(requests: DeletionRequest[]): Promise<DeletionResult[]> {
+    await this.archive.purge([...new Set(requests.map((r) => r.recordId))]);
+    return this.topics.delete(requests);
   }
 }
 

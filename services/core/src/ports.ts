@@ -99,7 +99,7 @@ export interface EventBus extends EventStream {
    */
   purgeRecords(recordIds: string[]): Promise<Map<string, number>>;
   /** rectification: replaces the sealed section of events still holding one (a purged event stays purged) */
-  rewriteSealed(updates: Array<{ offset: number; sealed: SealedBox }>): Promise<number>;
+  rewriteSealed(updates: Array<{ eventId: string; sealed: SealedBox }>): Promise<number>;
   head(): Promise<number>;
 }
 
@@ -222,6 +222,20 @@ export interface DeletionTasks {
   failed(limit: number): Promise<DeletionTask[]>;
   /** the earliest time a pending task may be tried again */
   nextAttemptAt(): Promise<string | null>;
+}
+
+/**
+ * The distributed runtime's archive of accepted events, kept by the lifecycle service as it
+ * consumes the topics (which age out): what an access request exports and a rectification
+ * corrects. Sealed as in the log; a purged event stays purged when the topics are replayed.
+ */
+export interface EventArchive {
+  /** keeps events not kept yet (by event id); one already kept, or purged, is left as it is */
+  keep(events: StoredEvent[]): Promise<void>;
+  ofRecord(recordId: string): Promise<StoredEvent[]>;
+  rewriteSealed(updates: Array<{ eventId: string; sealed: SealedBox }>): Promise<number>;
+  /** removes the sealed sections of the records' events and blanks their locators; how many had one, per record */
+  purge(recordIds: string[]): Promise<Map<string, number>>;
 }
 
 /** Legal holds: few (hundreds), read whole by the sweep, changed only with a revision check. */

@@ -268,7 +268,7 @@ export class RequestService {
       let holdsField = !archive;
       let rewritten = 0;
       if (archive && this.d.bus) {
-        const rewrites: Array<{ offset: number; sealed: SealedBox }> = [];
+        const rewrites: Array<{ eventId: string; sealed: SealedBox }> = [];
         for (const e of await this.d.bus.eventsOfRecord(rec.id)) {
           if (!e.sealed) continue;
           let opened: { identifiers: SubjectIdentifier[]; payload: Record<string, unknown> };
@@ -281,7 +281,7 @@ export class RequestService {
           const fixed = applyCorrections(opened, corrections);
           if (!fixed.changed.length) continue;
           for (const c of corrections) if (applyCorrections(opened, [c]).changed.length) fields.add(c.field);
-          rewrites.push({ offset: e.offset!, sealed: await this.d.sealer.seal(e.sealed.kid, { identifiers: fixed.identifiers, payload: fixed.payload }, e.eventId) });
+          rewrites.push({ eventId: e.eventId, sealed: await this.d.sealer.seal(e.sealed.kid, { identifiers: fixed.identifiers, payload: fixed.payload }, e.eventId) });
         }
         rewritten = rewrites.length ? await this.d.bus.rewriteSealed(rewrites) : 0;
         holdsField = rewritten > 0;

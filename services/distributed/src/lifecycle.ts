@@ -1,4 +1,4 @@
-import { DisposalService, ErasedRecords, Projector, type Clock, type ConnectorDirectory, type DeletionTasks, type ErasureJournal, type EventStream, type HoldStore, type PolicyBook, type Registry, type Subscription } from '@custodian/core';
+import { ArchiveAndTopicsConnector, DisposalService, ErasedRecords, Projector, type EventArchive, type Clock, type ConnectorDirectory, type DeletionTasks, type ErasureJournal, type EventStream, type HoldStore, type PolicyBook, type Registry, type Subscription } from '@custodian/core';
 import { TopicRetentionConnector } from '@custodian/kafka';
 import { LIFECYCLE_GROUP } from './platform';
 
@@ -11,6 +11,8 @@ export interface LifecycleDeps {
   holds: HoldStore;
   /** the erasure journal: records erased on request are never registered again from the topics */
   journal?: ErasureJournal;
+  /** the archive of events the lifecycle service keeps as it consumes (access exports, rectification) */
+  archive?: EventArchive;
   connectors: ConnectorDirectory;
   /** the topics' retention: how long the platform's own copies outlive their latest event */
   topicRetentionMs: number;
@@ -33,19 +35,30 @@ export function lifecycleParts(d: LifecycleDeps) {
       commit: async () => undefined,
     },
     ...(d.journal ? { erased: new ErasedRecords(d.journal) } : {}),
+    ...(d.archive ? { purge: (ids: string[]) => d.archive!.purge(ids) } : {}),
   });
+  const topics = new TopicRetentionConnector({ clock: d.clock, registry: d.registry, retentionMs: d.topicRetentionMs });
   const disposal = new DisposalService({
     clock: d.clock,
     registry: d.registry,
     tasks: d.tasks,
     holds: d.holds,
     connectors: d.connectors,
-    logConnector: new TopicRetentionConnector({ clock: d.clock, registry: d.registry, retentionMs: d.topicRetentionMs }),
+    logConnector: d.archive ? new ArchiveAndTopicsConnector(d.archive, topics) : topics,
   });
   return {
     projector,
     disposal,
     /** the consumer group: a batch's offsets are committed once the registry has it */
-    project: (opts?: { maxBatch?: number }): Promise<Subscription> => d.stream.subscribe(LIFECYCLE_GROUP, (b) => projector.handle(b.events), opts),
+    project: (opts?: { maxBatch?: number }): Promise<Subscription> =>
+      d.stream.subscribe(
+        LIFECYCLE_GROUP,
+        async (b) => {
+          // archived before registered: a record never exists without the events an access request exports
+          await d.archive?.keep(b.events);
+          await projector.handle(b.events);
+        },
+        opts,
+      ),
   };
 }

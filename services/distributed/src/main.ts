@@ -7,7 +7,7 @@
  */
 import { startServer } from '@custodian/api';
 import { StaticConnectorDirectory } from '@custodian/connectors';
-import { CommandConnector, DisposalService, MasterKey, PolicyBook, RequestService, Sealer, SubjectCache, SystemClock, applyAcks, loadPolicyPacks, reapplyErasureJournal, withCommandStores, type ConnectorDirectory } from '@custodian/core';
+import { ArchiveAndTopicsConnector, CommandConnector, DisposalService, MasterKey, PolicyBook, RequestService, Sealer, SubjectCache, SystemClock, applyAcks, loadPolicyPacks, reapplyErasureJournal, withCommandStores, type ConnectorDirectory } from '@custodian/core';
 import { KafkaErasureCommands, KafkaEventStream, TopicRetentionConnector } from '@custodian/kafka';
 import { MongoStore, collectionConnectors } from '@custodian/mongo';
 import { TemporalOrchestrator, clientInterceptors, createSweepWorker, ensureSweepSchedule, readTemporalConfig } from '@custodian/temporal';
@@ -89,7 +89,7 @@ async function lifecycle(telemetry: Telemetry) {
   // before the consumers read the topics: erasures a restored database lost are applied again
   const restored = await reapplyErasureJournal({ clock, journal: store.journal, registry: store.registry, vault: store.vault, subjects, sealer });
   if (restored.records || restored.keys) log(`erasure journal re-applied: ${restored.records} record(s), ${restored.keys} key(s)`);
-  const parts = lifecycleParts({ clock, book, stream, registry: store.registry, tasks: store.tasks, holds: store.holds, journal: store.journal, connectors, topicRetentionMs: cfg.KAFKA_RETENTION_MS });
+  const parts = lifecycleParts({ clock, book, stream, registry: store.registry, tasks: store.tasks, holds: store.holds, journal: store.journal, archive: store.archive, connectors, topicRetentionMs: cfg.KAFKA_RETENTION_MS });
   const sub = await parts.project();
   const disposalDeps = {
     clock,
@@ -97,11 +97,11 @@ async function lifecycle(telemetry: Telemetry) {
     tasks: store.tasks,
     holds: store.holds,
     connectors,
-    logConnector: new TopicRetentionConnector({ clock, registry: store.registry, retentionMs: cfg.KAFKA_RETENTION_MS }),
+    logConnector: new ArchiveAndTopicsConnector(store.archive, new TopicRetentionConnector({ clock, registry: store.registry, retentionMs: cfg.KAFKA_RETENTION_MS })),
   };
   // an acknowledgement finishes its task and, with its record's other stores done, the record; the erasure workflow sees it next round
   const completer = new DisposalService(disposalDeps, { batch: 500, maxRounds: 1, actor: 'erasure-acks' });
-  const erasureDeps = { clock, book, master, sealer, subjects, registry: store.registry, tasks: store.tasks, holds: store.holds, requests: store.requests, vault: store.vault, journal: store.journal, connectors, deadLetters: store.deadLetters };
+  const erasureDeps = { bus: { eventsOfRecord: (id: string) => store.archive.ofRecord(id), rewriteSealed: (u: Parameters<typeof store.archive.rewriteSealed>[0]) => store.archive.rewriteSealed(u) }, clock, book, master, sealer, subjects, registry: store.registry, tasks: store.tasks, holds: store.holds, requests: store.requests, vault: store.vault, journal: store.journal, connectors, deadLetters: store.deadLetters };
   const requests = new RequestService(erasureDeps);
   const acks = await commands.subscribeAcks('custodian-erasure-acks', async (received) => {
     // correction commands belong to a rectification; the rest finish deletion tasks

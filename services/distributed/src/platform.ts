@@ -1,4 +1,4 @@
-import {
+import { type EventArchive,
   NotServedHereError,
   Sealer,
   SubjectCache,
@@ -32,13 +32,16 @@ export interface DistributedPorts extends Omit<PlatformPorts, 'bus'> {
   stream: ReplayableStream;
   /** Temporal; only the api service has it */
   orchestrator?: Orchestrator;
+  /** the lifecycle service's archive of events: access exports and rectifications read it */
+  archive?: EventArchive;
 }
 
 /**
- * The Kafka stream seen through the embedded log's port: publish and subscribe go to Kafka; what
- * only a log of its own can do is refused with the service that does it instead.
+ * The Kafka stream seen through the embedded log's port: publish and subscribe go to Kafka; a
+ * record's events are read and corrected in the lifecycle service's archive (the topics age out);
+ * what only a log of its own can do is refused with the service that does it instead.
  */
-function streamAsBus(stream: EventStream): EventBus {
+function streamAsBus(stream: EventStream, archive: EventArchive | undefined): EventBus {
   const refuse = (op: string, by: string) => async () => {
     throw new NotServedHereError(op, by);
   };
@@ -49,12 +52,14 @@ function streamAsBus(stream: EventStream): EventBus {
     commit: refuse('committing a log position', 'lifecycle (a Kafka consumer group)'),
     committed: refuse('reading a log position', 'lifecycle (a Kafka consumer group)'),
     seek: refuse('moving a log position', 'api (replay)'),
-    eventsOfRecord: async () => {
-      throw new UnsupportedRequestError("the distributed runtime keeps no archive of each record's events (its Kafka topics age out), so it cannot export them yet; GET /v1/subjects/{ref}/records lists what is held");
-    },
-    purgeRecords: refuse('rewriting the log (Kafka topics age out instead)', 'lifecycle'),
-    // topics cannot be rewritten: a rectification corrects the stores, and the topics' copies age out with their retention
-    rewriteSealed: async () => 0,
+    eventsOfRecord: archive
+      ? (id) => archive.ofRecord(id)
+      : async () => {
+          throw new UnsupportedRequestError("this service has no archive of each record's events (the Kafka topics age out); GET /v1/subjects/{ref}/records lists what is held");
+        },
+    // the archive is corrected and purged; the topics' copies age out with their retention
+    purgeRecords: archive ? (ids) => archive.purge(ids) : refuse('rewriting the log (Kafka topics age out instead)', 'lifecycle'),
+    rewriteSealed: archive ? (updates) => archive.rewriteSealed(updates) : async () => 0,
     head: refuse('reading the head of the log', 'api'),
   };
 }
@@ -79,7 +84,7 @@ const notHere: Orchestrator = {
  */
 export class DistributedPlatform extends PlatformService {
   constructor(private readonly d: DistributedPorts) {
-    super({ ...d, bus: streamAsBus(d.stream), orchestrator: d.orchestrator ?? notHere });
+    super({ ...d, bus: streamAsBus(d.stream, d.archive), orchestrator: d.orchestrator ?? notHere });
   }
 
   override async project(): Promise<number> {
@@ -118,6 +123,7 @@ export type DistributedStores = Pick<PlatformPorts, 'registry' | 'tasks' | 'dead
   vault: KeyVault;
   subjects: SubjectIndex;
   idempotency: IdempotencyKeys;
+  archive?: EventArchive;
 };
 
 /** composes a service's platform from its stores and engines, as every distributed service does */
@@ -147,6 +153,7 @@ export function distributedPlatform(o: {
     holds: st.holds,
     requests: st.requests,
     journal: st.journal,
+    ...(st.archive ? { archive: st.archive } : {}),
     vault: st.vault,
     tokens: st.tokens,
     idempotency: st.idempotency,

@@ -222,7 +222,7 @@ export class EmbeddedStore {
     const sealedOf = db.prepare(`SELECT COUNT(*) AS n FROM event_log WHERE record_id = ? AND sealed IS NOT NULL`);
     const metasOf = db.prepare(`SELECT offset, meta FROM event_log WHERE record_id = ?`);
     const rewrite = db.prepare(`UPDATE event_log SET sealed = NULL, meta = ? WHERE offset = ?`);
-    const rewriteSealed = db.prepare(`UPDATE event_log SET sealed = ? WHERE offset = ? AND sealed IS NOT NULL`);
+    const rewriteSealed = db.prepare(`UPDATE event_log SET sealed = ? WHERE event_id = ? AND sealed IS NOT NULL`);
     const purge = db.transaction((recordIds: string[]) => {
       const out = new Map<string, number>();
       for (const recordId of recordIds) {
@@ -270,7 +270,7 @@ export class EmbeddedStore {
       eventsOfRecord: async (recordId) => (ofRecord.all(recordId) as Array<{ offset: number; meta: string; sealed: Buffer | string | null }>).map(toEvent),
       purgeRecords: async (recordIds) => purge(recordIds),
       rewriteSealed: async (updates) =>
-        db.transaction(() => updates.reduce((n, u) => n + rewriteSealed.run(packSealed(u.sealed), u.offset).changes, 0))(),
+        db.transaction(() => updates.reduce((n, u) => n + rewriteSealed.run(packSealed(u.sealed), u.eventId).changes, 0))(),
       head: async () => (head.get() as { h: number }).h,
     };
     return bus;

@@ -132,6 +132,7 @@ const QUERIES: Array<{ collection: string; query: string; equality: string[]; th
   { collection: NAMES.requests, query: 'RequestStore.list ({ subjectRef })', equality: ['subjectRef'], then: ['receivedAt', '_id'] },
   { collection: NAMES.requests, query: 'RequestStore.list (all)', equality: [], then: ['receivedAt', '_id'] },
   { collection: NAMES.blindIndex, query: 'SubjectIndex.forget', equality: ['subjectRef'], then: [] },
+  { collection: NAMES.eventArchive, query: 'EventArchive.ofRecord / purge', equality: ['recordId'], then: ['receivedAt', '_id'] },
 ];
 
 describe('indexes', () => {

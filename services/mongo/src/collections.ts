@@ -33,6 +33,7 @@ export const NAMES = {
   eventIds: 'event_ids',
   holds: 'holds',
   requests: 'subject_requests',
+  eventArchive: 'event_archive',
   meta: 'meta',
 } as const;
 
@@ -214,6 +215,14 @@ export const COLLECTIONS: CollectionSpec[] = [
       { key: { controller: 1, status: 1, receivedAt: -1, _id: -1 }, name: 'controller_status_received' },
       { key: { subjectRef: 1, receivedAt: -1, _id: -1 }, name: 'subject_received' },
       { key: { receivedAt: -1, _id: -1 }, name: 'received' },
+    ],
+  },
+  {
+    name: NAMES.eventArchive,
+    validator: schema(['_id', 'recordId', 'subjectRef', 'receivedAt', 'sealed'], { _id: str, recordId: str, subjectRef: str, receivedAt: iso, sealed: { bsonType: ['binData', 'null'] } }),
+    indexes: [
+      // ofRecord() and purge(): a record's events, in arrival order
+      { key: { recordId: 1, receivedAt: 1, _id: 1 }, name: 'record' },
     ],
   },
   {

@@ -14,3 +14,4 @@ export * from './holds';
 export * from './requests';
 export * from './journal';
 export * from './collection-connector';
+export * from './event-archive';

@@ -12,6 +12,7 @@ import { MongoIdempotencyKeys } from './idempotency';
 import { MongoHoldStore } from './holds';
 import { MongoRequestStore } from './requests';
 import { MongoErasureJournal } from './journal';
+import { MongoEventArchive } from './event-archive';
 
 export type MongoStoreOptions = { dbName: string } & ({ url: string; clientOptions?: MongoClientOptions } | { client: MongoClient });
 
@@ -36,6 +37,7 @@ export class MongoStore {
   readonly requests: MongoRequestStore;
   /** in a database of its own (<dbName>_journal): a restore of the main database does not roll it back */
   readonly journal: MongoErasureJournal;
+  readonly archive: MongoEventArchive;
 
   private constructor(
     readonly client: MongoClient,
@@ -54,6 +56,7 @@ export class MongoStore {
     this.idempotency = tracedAdapter(new MongoIdempotencyKeys(db), 'mongodb', 'idempotency');
     this.holds = tracedAdapter(new MongoHoldStore(client, db, audit), 'mongodb', 'holds');
     this.requests = tracedAdapter(new MongoRequestStore(client, db, audit), 'mongodb', 'requests');
+    this.archive = tracedAdapter(new MongoEventArchive(db), 'mongodb', 'event-archive');
     this.journal = tracedAdapter(new MongoErasureJournal(client.db(`${db.databaseName}_journal`)), 'mongodb', 'erasure-journal');
   }
 

@@ -9,11 +9,12 @@ import { apiTokensConformance } from './tokens';
 import { idempotencyKeysConformance } from './idempotency';
 import { holdStoreConformance } from './holds';
 import { requestStoreConformance } from './requests';
+import { eventArchiveConformance } from './event-archive';
 
 export type { AuditTamper, PortsFactory, PortsUnderTest } from './ports-under-test';
 
 /** every store-port suite (the EventBus has its own) against one adapter */
-export function storePortsConformance(adapter: string, open: PortsFactory, opts: { canTamper: boolean; idempotency?: boolean } = { canTamper: true }) {
+export function storePortsConformance(adapter: string, open: PortsFactory, opts: { canTamper: boolean; idempotency?: boolean; archive?: boolean } = { canTamper: true }) {
   registryConformance(adapter, open);
   deletionTasksConformance(adapter, open);
   keyVaultConformance(adapter, open);
@@ -24,4 +25,5 @@ export function storePortsConformance(adapter: string, open: PortsFactory, opts:
   holdStoreConformance(adapter, open);
   requestStoreConformance(adapter, open);
   if (opts.idempotency) idempotencyKeysConformance(adapter, open);
+  if (opts.archive) eventArchiveConformance(adapter, open);
 }

@@ -1,4 +1,4 @@
-import type { ApiTokens, AuditEntry, AuditLog, DeadLetter, DeadLetterStore, DeletionTask, DeletionTasks, HoldStore, IdempotencyKeys, RequestStore, KeyVault, Registry, SealedBox, SubjectIndex } from '@custodian/core';
+import type { ApiTokens, AuditEntry, AuditLog, DeadLetter, DeadLetterStore, DeletionTask, DeletionTasks, EventArchive, HoldStore, IdempotencyKeys, RequestStore, KeyVault, Registry, SealedBox, SubjectIndex } from '@custodian/core';
 import type { RecordState } from '@custodian/workflows';
 
 /** Reaches behind an adapter to damage its stored audit trail, the way an intruder with database access would. */
@@ -20,6 +20,8 @@ export interface PortsUnderTest {
   tokens: ApiTokens;
   holds: HoldStore;
   requests: RequestStore;
+  /** the distributed runtime's archive of events (the embedded log is its own) */
+  archive?: EventArchive;
   /** where the runtime's log cannot refuse repeats itself (distributed) */
   idempotency?: IdempotencyKeys;
   /** absent only for an adapter whose storage a test cannot reach around */

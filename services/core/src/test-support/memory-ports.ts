@@ -30,6 +30,7 @@ import type {
   DeletionTasks,
   EventBus,
   HoldStore,
+  EventArchive,
   ErasureJournal,
   JournalEntry,
   RequestStore,
@@ -47,6 +48,38 @@ import type {
 import { RevisionConflictError } from '../ports';
 
 const copy = <T>(v: T): T => (v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T));
+
+export class MemoryEventArchive implements EventArchive {
+  readonly events = new Map<string, StoredEvent>();
+  async keep(events: StoredEvent[]): Promise<void> {
+    for (const e of events) if (!this.events.has(e.eventId)) this.events.set(e.eventId, copy(e));
+  }
+  async ofRecord(recordId: string): Promise<StoredEvent[]> {
+    return copy([...this.events.values()].filter((e) => e.recordId === recordId).sort((a, b) => (a.receivedAt < b.receivedAt ? -1 : a.receivedAt > b.receivedAt ? 1 : 0)));
+  }
+  async rewriteSealed(updates: Array<{ eventId: string; sealed: SealedBox }>): Promise<number> {
+    let n = 0;
+    for (const u of updates) {
+      const e = this.events.get(u.eventId);
+      if (e?.sealed) {
+        e.sealed = copy(u.sealed);
+        n++;
+      }
+    }
+    return n;
+  }
+  async purge(recordIds: string[]): Promise<Map<string, number>> {
+    const out = new Map(recordIds.map((id) => [id, 0]));
+    for (const e of this.events.values()) {
+      const n = out.get(e.recordId);
+      if (n === undefined) continue;
+      if (e.sealed) out.set(e.recordId, n + 1);
+      e.sealed = null;
+      e.locations = e.locations.map((l) => ({ store: l.store, locator: '[disposed]' }));
+    }
+    return out;
+  }
+}
 
 export class MemoryEventBus implements EventBus {
   /** the log, offset = index + 1 */
@@ -97,10 +130,10 @@ export class MemoryEventBus implements EventBus {
     }
     return out;
   }
-  async rewriteSealed(updates: Array<{ offset: number; sealed: SealedBox }>): Promise<number> {
+  async rewriteSealed(updates: Array<{ eventId: string; sealed: SealedBox }>): Promise<number> {
     let n = 0;
     for (const u of updates) {
-      const e = this.log[u.offset - 1];
+      const e = this.log.find((x) => x.eventId === u.eventId);
       if (e && e.sealed !== null) {
         e.sealed = copy(u.sealed);
         n++;
@@ -486,6 +519,8 @@ export class MemoryPorts {
   readonly requests: MemoryRequestStore;
   /** kept outside the other ports, as a deployment keeps it outside their backups */
   readonly journal = new MemoryErasureJournal();
+  /** the distributed runtime's archive of events (the embedded log is its own) */
+  readonly archive = new MemoryEventArchive();
   constructor() {
     this.holds = new MemoryHoldStore(this.audit);
     this.requests = new MemoryRequestStore(this.audit);
@@ -503,6 +538,7 @@ export class MemoryPorts {
       deletionTasks: [...this.tasks.tasks.values()],
       deadLetters: this.deadLetters.entries,
       holds: [...this.holds.holds.values()],
+      eventArchive: [...this.archive.events.values()],
       requests: [...this.requests.requests.values()],
       audit: this.audit.entries,
       apiTokens: [...this.tokens.byHash.entries()],
