@@ -92,7 +92,9 @@ export class DistributedPlatform extends PlatformService {
   }
 
   protected override async afterRelease(): Promise<void> {
-    // the scheduled sweep (every minute, on the lifecycle service's worker) disposes what a release freed
+    // a sweep now, not waited for: what a release freed goes at once, and the scheduled sweep (every
+    // minute) is there if this one cannot start
+    void this.sweep().catch(() => undefined);
   }
 
   protected override async afterReprocess(): Promise<void> {

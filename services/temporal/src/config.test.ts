@@ -12,7 +12,7 @@ describe('readTemporalConfig', () => {
       CUSTODIAN_MASTER_KEY: KEY,
       CUSTODIAN_PAYLOAD_KEY_VERSION: 1,
       CUSTODIAN_PAYLOAD_PREVIOUS_KEY_VERSIONS: [],
-      CUSTODIAN_SWEEP_EVERY: '15m',
+      CUSTODIAN_SWEEP_EVERY: '1m',
       CUSTODIAN_SWEEP_BATCH: 500,
     });
   });

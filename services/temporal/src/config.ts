@@ -23,7 +23,8 @@ export const TemporalConfig = z.object({
     .regex(/^$|^[1-9][0-9]{0,3}(,[1-9][0-9]{0,3})*$/, 'must be comma-separated key versions, e.g. 1,2')
     .default('')
     .transform((s) => (s ? s.split(',').map(Number) : [])),
-  CUSTODIAN_SWEEP_EVERY: interval.default('15m'),
+  // due records go within a minute of their due time, as in the embedded runtime (each sweep that finds nothing is a short workflow)
+  CUSTODIAN_SWEEP_EVERY: interval.default('1m'),
   CUSTODIAN_SWEEP_BATCH: z.coerce.number().int().min(1).max(2_000).default(500),
   /** a workflow bundle made ahead of time (scripts/bundle-workflows.ts); else the worker bundles at start */
   CUSTODIAN_WORKFLOW_BUNDLE: z.string().min(1).optional(),
