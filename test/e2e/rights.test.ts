@@ -17,6 +17,8 @@ test('restriction: the data is only stored (kept past its due time) until the re
   const rec = accepted((await h.ingest([callRecorded(NS, 'REC-R1', '2026-03-10T09:00:00Z', locs, who('ruth@example.org'))]))[0]);
   const r = await h.platform.receiveRequest({ controller: NS, kind: 'restriction', subjectRef: rec.subjectRef, identityVerified: true }, DPO);
   expect(r).toMatchObject({ status: 'in-progress', outcome: expect.stringMatching(/^restricted: the data is only stored/) });
+  // in force, the request is answered: its clock no longer runs towards overdue
+  expect(r.reading).toEqual({ clock: null, timeliness: 'on-time' });
   await h.advance('P41D');
   const view = (await h.platform.record(rec.recordId))!;
   expect(view.record).toMatchObject({ status: 'held', heldBy: [r.holdId] });

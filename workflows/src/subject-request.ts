@@ -79,6 +79,8 @@ export interface SubjectRequest {
   /** access: the legal hold that keeps the subject's data while the request is open (DPA 2018 s173) */
   holdId?: string;
   outcome: string | null;
+  /** when the council answered, where that is before the request ends: a restriction put in force */
+  answeredAt?: string;
   completedAt: string | null;
   history: RequestEvent[];
   revision: number;
@@ -173,7 +175,8 @@ export function erasureCompleted(r: SubjectRequest, certificate: ErasureCertific
 /** a restriction or an objection under assessment in force: its hold keeps the subject's data to storage only */
 export function inForce(r: SubjectRequest, holdId: string, by: string, nowIso: string, note: string): SubjectRequest {
   if (r.status !== 'open') throw new RequestStateError(`request ${r.id} is ${r.status}`);
-  return { ...r, ...step(r, by, nowIso, 'in-force', note), holdId, status: 'in-progress', outcome: note };
+  // a restriction in force answers the request (the clock stops); an objection still awaits its decision
+  return { ...r, ...step(r, by, nowIso, 'in-force', note), holdId, status: 'in-progress', outcome: note, ...(r.kind === 'restriction' ? { answeredAt: nowIso } : {}) };
 }
 
 export function requestCompleted(r: SubjectRequest, outcome: string, by: string, nowIso: string): SubjectRequest {
@@ -217,9 +220,10 @@ export interface RequestReading {
 
 export function readRequest(r: SubjectRequest, nowIso: string): RequestReading {
   const today = londonDate(nowIso);
-  if (r.completedAt) {
-    const c = readClock(r.clock, londonDate(r.completedAt));
-    return { clock: null, timeliness: londonDate(r.completedAt) <= c.dueOn ? 'on-time' : 'late' };
+  const answered = r.answeredAt ?? r.completedAt;
+  if (answered) {
+    const c = readClock(r.clock, londonDate(answered));
+    return { clock: null, timeliness: londonDate(answered) <= c.dueOn ? 'on-time' : 'late' };
   }
   return { clock: readClock(r.clock, today), timeliness: 'running' };
 }

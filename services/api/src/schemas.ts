@@ -464,6 +464,7 @@ export const RequestViewSchema = component(
     sealedCorrections: described(z.object({ v: z.literal(1), kid: z.string(), iv: z.string(), tag: z.string(), ct: z.string() }).optional(), 'the corrections, sealed under the subject\'s key'),
     holdId: described(z.string().optional(), 'access: the legal hold keeping the subject\'s data while the request is open'),
     outcome: z.string().nullable(),
+    answeredAt: described(iso().optional(), 'when the council answered, where that is before the request ends (a restriction put in force)'),
     completedAt: isoOrNull(),
     history: z.array(z.object({ at: iso(), by: z.string(), action: z.string(), note: z.string().optional() })),
     revision: z.number().int(),

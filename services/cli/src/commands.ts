@@ -237,6 +237,8 @@ const waitingFor = (r: RequestView): string => r.clock.pauses.find((p) => p.to =
 /** OVERDUE, due soon, running, paused (waiting for identity), or how a completed request finished */
 function clockWords(r: RequestView): string {
   const c = r.reading.clock;
+  // a restriction in force has been answered though it has not ended
+  if (!c && !r.completedAt) return `answered ${r.reading.timeliness === 'late' ? 'LATE' : 'on time'}`;
   if (!c) return TIMELINESS_WORDS[r.reading.timeliness];
   return c.state === 'paused' ? `paused (waiting for ${waitingFor(r)})` : CLOCK_WORDS[c.state];
 }
