@@ -1,4 +1,5 @@
-import type { Consumer, Kafka, KafkaConfig, Producer } from 'kafkajs';
+import type { Consumer, Kafka, Producer } from 'kafkajs';
+import type { KafkaStreamOptions } from './stream';
 import { commitThrough, groupConsumer, kafkaClient, runBatches } from './client';
 import { deadLetterMessage, type DeadLetterOut } from './message';
 import type { ErasureAck, ErasureCommand, ErasureCommandChannel, Subscription } from '@custodian/core';
@@ -22,18 +23,8 @@ export const ErasureAckMessage = z.strictObject({
   reference: z.string().min(1).max(128).optional(),
 });
 
-export interface CommandTopicsOptions {
-  brokers: string[];
-  clientId: string;
-  topicPrefix: string;
-  idempotent: boolean;
-  partitions: number;
-  replicationFactor: number;
-  maxWaitTimeMs?: number;
-  sessionTimeoutMs?: number;
-  onLog?: (level: 'error' | 'warn', message: string) => void;
-  kafka?: Partial<KafkaConfig>;
-}
+/** the event stream's client settings that the command topics share (their retention is Kafka's default) */
+export type CommandTopicsOptions = Pick<KafkaStreamOptions, 'brokers' | 'clientId' | 'topicPrefix' | 'idempotent' | 'partitions' | 'replicationFactor' | 'maxWaitTimeMs' | 'sessionTimeoutMs' | 'onLog' | 'kafka'>;
 
 export class CommandTopics {
   constructor(readonly prefix: string) {}
