@@ -22,9 +22,7 @@ export class CommandConnector implements DeletionConnector {
   }
 
   async delete(requests: DeletionRequest[]): Promise<DeletionResult[]> {
-    const issuedAt = this.clock.now().toISOString();
-    const send = requests.filter((r) => r.attempt <= this.opts.maxCommands);
-    if (send.length) await this.channel.send(send.map((r) => ({ commandId: r.taskId, recordId: r.recordId, controller: r.controller, store: r.store, locator: r.locator, issuedAt, attempt: r.attempt })));
+    await this.send(requests, 'erase');
     const waited = Math.round(this.opts.ackTimeoutMs / 60_000);
     return requests.map((r): DeletionResult =>
       r.attempt > this.opts.maxCommands
@@ -35,13 +33,21 @@ export class CommandConnector implements DeletionConnector {
 
   /** corrections go the same way: a command with action "rectify", finished by the system's acknowledgement */
   async rectify(requests: RectifyRequest[]): Promise<RectifyResult[]> {
-    const issuedAt = this.clock.now().toISOString();
-    const send = requests.filter((r) => r.attempt <= this.opts.maxCommands);
-    if (send.length) await this.channel.send(send.map((r) => ({ commandId: r.taskId, recordId: r.recordId, controller: r.controller, store: r.store, locator: r.locator, issuedAt, attempt: r.attempt, action: 'rectify' as const, corrections: r.corrections })));
+    await this.send(requests, 'rectify');
     return requests.map((r): RectifyResult =>
       r.attempt > this.opts.maxCommands
         ? { outcome: 'failed', detail: `no acknowledgement after ${this.opts.maxCommands} correction command(s)` }
         : { outcome: 'retry', detail: `correction command ${r.attempt} of ${this.opts.maxCommands} sent; waiting for acknowledgement`, retryAfterMs: this.opts.ackTimeoutMs },
+    );
+  }
+
+  /** sends the commands still within their sends; the one after the last send only finds it unanswered */
+  private async send(requests: Array<DeletionRequest & Partial<Pick<RectifyRequest, 'corrections'>>>, action: 'erase' | 'rectify'): Promise<void> {
+    const issuedAt = this.clock.now().toISOString();
+    const send = requests.filter((r) => r.attempt <= this.opts.maxCommands);
+    if (!send.length) return;
+    await this.channel.send(
+      send.map((r) => ({ commandId: r.taskId, recordId: r.recordId, controller: r.controller, store: r.store, locator: r.locator, issuedAt, attempt: r.attempt, ...(action === 'rectify' ? { action, corrections: r.corrections ?? [] } : {}) })),
     );
   }
 }

@@ -262,8 +262,8 @@ export class RequestService {
     const records = (await this.d.registry.bySubject(r0.subjectRef, MAX_RECORDS)).filter((x) => x.controller === r0.controller && x.status !== 'disposed');
     const fields = new Set<string>();
     const tasks: RectificationTask[] = [];
-    // where no archive of events is kept (Kafka topics), every store the records name is corrected
-    const archive = this.d.bus && (await this.d.bus.eventsOfRecord(records[0]?.id ?? '').then(() => true, (err: unknown) => (err instanceof UnsupportedRequestError ? false : Promise.reject(err))));
+    // where no events can be read back, every store the records name is corrected
+    const archive = this.d.bus !== undefined;
     for (const rec of records) {
       let holdsField = !archive;
       let rewritten = 0;
@@ -496,13 +496,16 @@ export class RequestService {
       keyDestroyedAt = now;
       // and the person's rejected events waiting in the dead-letter queue, each sealed under its own key
       if (this.d.deadLetters && hashes.length) {
-        for (const controller of new Set(hashes.map((h) => h.controller.split('#')[0]!))) {
-          const mine = hashes.filter((h) => h.controller.split('#')[0] === controller);
-          for (const scope of new Set(mine.map((h) => h.controller))) {
-            for (const dl of await this.d.deadLetters.withSubjectHashes(controller, mine.filter((h) => h.controller === scope).map((h) => h.hash))) {
-              if (await this.d.vault.destroy(dl.sealed.kid)) deadLettersShredded++;
-              this.d.sealer.forget(dl.sealed.kid);
-            }
+        // a dead letter is filed under its event's council; a segregated category's hashes carry it as "council#category"
+        const byCouncil = new Map<string, string[]>();
+        for (const h of hashes) {
+          const council = h.controller.split('#')[0]!;
+          byCouncil.set(council, [...(byCouncil.get(council) ?? []), h.hash]);
+        }
+        for (const [council, mine] of byCouncil) {
+          for (const dl of await this.d.deadLetters.withSubjectHashes(council, mine)) {
+            if (await this.d.vault.destroy(dl.sealed.kid)) deadLettersShredded++;
+            this.d.sealer.forget(dl.sealed.kid);
           }
         }
       }
