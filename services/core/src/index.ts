@@ -8,6 +8,7 @@ export * from './ingest';
 export * from './projector';
 export * from './disposal';
 export * from './holds';
+export * from './operations';
 export * from './subject-requests';
 export * from './access';
 export * from './erasure-commands';

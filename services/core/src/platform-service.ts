@@ -1,6 +1,7 @@
 import type { PlaceHoldRequest, ReviewHoldRequest } from '@custodian/contracts';
 import { explainRecord, type Hold, type RecordState } from '@custodian/workflows';
-import { HoldService, openHolds, retryFailedDeletions, type HoldView, type LiftOutcome, type RetryOutcome } from './holds';
+import { HoldService, openHolds, type HoldView, type LiftOutcome } from './holds';
+import { retryFailedDeletions, type RetryOutcome } from './operations';
 import { RequestService, type ReceiveInput, type RequestView } from './subject-requests';
 import { applyAcks, type AckResult } from './erasure-commands';
 import { UnsupportedRequestError } from './platform';

@@ -4,7 +4,8 @@
  */
 import type { FieldError, PanFinding, PlaceHoldRequest, ReviewHoldRequest } from '@custodian/contracts';
 import type { Explanation, Hold, RecordState } from '@custodian/workflows';
-import type { HoldView, LiftOutcome, RetryOutcome } from './holds';
+import type { HoldView, LiftOutcome } from './holds';
+import type { RetryOutcome } from './operations';
 import type { ReceiveInput, RequestView } from './subject-requests';
 import type { AccessPackage } from './access';
 import type { AckResult } from './erasure-commands';
