@@ -24,7 +24,8 @@ export function logicOnly(events: readonly unknown[], packs: LoadedPack[], batch
   // check() reads only the policy book: the other ports are never reached
   const ingest = new IngestService({ book } as unknown as IngestDeps);
   const subjects = new Map<string, { ref: string; key: Buffer }>();
-  const records = new Map<string, RecordState>();
+  // states kept as the text the registry stores, read back as it reads them: the platform holds no registry in memory
+  const records = new Map<string, string>();
   let head: { seq: number; hash: string } | null = null;
   let offset = 0;
   let bytes = 0;
@@ -70,12 +71,14 @@ export function logicOnly(events: readonly unknown[], packs: LoadedPack[], batch
       bytes += JSON.stringify(meta).length + packSealed(sealed!).length;
       // the projector's half: the retention decision, the record's state as stored, its audit entry
       const loaded = book.pack(e.controller)!;
-      const decision = applyEvent(records.get(stored.recordId), { ...stored, offset: ++offset }, { packId: loaded.pack.id, packVersion: loaded.pack.version, category });
+      const prevText = records.get(stored.recordId);
+      const decision = applyEvent(prevText === undefined ? undefined : (JSON.parse(prevText) as RecordState), { ...stored, offset: ++offset }, { packId: loaded.pack.id, packVersion: loaded.pack.version, category });
       if (decision.kind === 'ignored') continue;
       const r = decision.record;
       r.id = stored.recordId;
-      records.set(r.id, r);
-      bytes += JSON.stringify(r).length;
+      const text = JSON.stringify(r);
+      records.set(r.id, text);
+      bytes += text.length;
       const [entry] = chain(head, [{ actor: 'lifecycle', action: decision.kind === 'registered' ? 'record.registered' : 'record.due-changed', target: { kind: 'record', id: r.id }, reason: r.dueReason, policyVersion: r.policyVersion, details: { dueAt: r.dueAt, eventId: e.eventId } }], now);
       head = { seq: entry!.seq, hash: entry!.hash };
       bytes += JSON.stringify(entry).length;
