@@ -72,10 +72,31 @@ export interface BeginOutcome {
   skipped: Array<{ recordId: string; reason: string }>;
 }
 
+/** what begin saved, kept for the same sweep round: its records need not be read back to be completed */
+interface Begun extends BeginOutcome {
+  records: RecordState[];
+  tasks: DeletionTask[];
+}
+
+const NOTHING_BEGUN: Begun = { started: [], skipped: [], records: [], tasks: [] };
+
 /** What phase 2 did: the records with a task that finished, and how many tasks ran or were escalated. */
 export interface RunOutcome {
   touched: string[];
   tasksRun: number;
+  tasksFailed: number;
+}
+
+/** a sweep round's run: its outcomes were saved with the completions they allowed */
+interface SettledRun extends RunOutcome {
+  disposed: number;
+}
+
+/** the outcomes of one batch of tasks, not saved yet */
+interface Outcomes {
+  updated: DeletionTask[];
+  audit: AuditInput[];
+  touched: string[];
   tasksFailed: number;
 }
 
@@ -132,20 +153,19 @@ export class DisposalService {
     for (let round = 0; round < this.opts.maxRounds; round++) {
       const now = this.d.clock.now().toISOString();
       const due = await this.d.registry.due(now, this.opts.batch);
-      if (due.length) report.started += (await this.begin(due, now)).started.length;
-      const run = await this.runReady(now);
+      const begun = due.length ? await this.begin(due, now) : NOTHING_BEGUN;
+      report.started += begun.started.length;
+      const run = await this.runRound(now, begun);
       report.tasksRun += run.tasksRun;
       report.tasksFailed += run.tasksFailed;
-      // only records whose tasks finished this round can have become complete
-      const disposed = run.touched.length ? (await this.completeFinished([...(await this.d.registry.get(run.touched)).values()], now)).length : 0;
-      report.disposed += disposed;
-      if (!due.length && !run.touched.length && !disposed) break;
+      report.disposed += run.disposed;
+      if (!due.length && !run.touched.length && !run.disposed) break;
     }
     return report;
   }
 
   /** phase 1: the records the brain says to dispose at `now` become `disposing` with their tasks */
-  begin(due: RecordState[], now: string): Promise<BeginOutcome> {
+  begin(due: RecordState[], now: string): Promise<Begun> {
     return inSpan('custodian.disposal.begin', { attributes: { 'custodian.phase': 'begin', 'custodian.records.count': due.length } }, async (span) => {
       const out = await this.beginDue(due, now);
       span.setAttributes({ 'custodian.records.started': out.started.length, 'custodian.records.skipped': out.skipped.length });
@@ -153,7 +173,7 @@ export class DisposalService {
     });
   }
 
-  private async beginDue(due: RecordState[], now: string): Promise<BeginOutcome> {
+  private async beginDue(due: RecordState[], now: string): Promise<Begun> {
     const records: RecordState[] = [];
     const tasks: DeletionTask[] = [];
     const audit: AuditInput[] = [];
@@ -190,27 +210,60 @@ export class DisposalService {
     }
     if (held.length) await this.d.registry.setHeld(held, heldAudit, now);
     if (records.length) await this.d.tasks.begin(records, tasks, audit, now);
-    return { started: records.map((r) => r.id), skipped };
+    return { started: records.map((r) => r.id), skipped, records, tasks };
   }
 
   /** phase 2: runs the tasks whose time has come; reports the records with a task that finished */
   runReady(now: string): Promise<RunOutcome> {
     return inSpan('custodian.disposal.run', { attributes: { 'custodian.phase': 'run' } }, async (span) => {
-      const out = await this.runReadyTasks(now);
+      const out = await this.runTasks(await this.d.tasks.ready(now, this.opts.batch * 4), now);
       span.setAttributes({ 'custodian.tasks.run': out.tasksRun, 'custodian.tasks.failed': out.tasksFailed });
       return out;
     });
   }
 
-  private async runReadyTasks(now: string): Promise<RunOutcome> {
-    return this.runTasks(await this.d.tasks.ready(now, this.opts.batch * 4), now);
+  /**
+   * A sweep round's phases 2 and 3 in one unit: the ready tasks run, and their outcomes are saved
+   * together with the records they complete (one write instead of two, and no second reading of
+   * tasks and records). `begun` are the records and tasks this round began, known without reading.
+   */
+  private runRound(now: string, begun: Begun): Promise<SettledRun> {
+    return inSpan('custodian.disposal.run', { attributes: { 'custodian.phase': 'run-and-complete' } }, async (span) => {
+      const out = await this.runAndSettle(await this.d.tasks.ready(now, this.opts.batch * 4), now, begun);
+      span.setAttributes({ 'custodian.tasks.run': out.tasksRun, 'custodian.tasks.failed': out.tasksFailed, 'custodian.records.disposed': out.disposed });
+      return out;
+    });
+  }
+
+  private async runAndSettle(found: DeletionTask[], now: string, begun: Begun): Promise<SettledRun> {
+    const run = await this.runConnectors(found, now);
+    if (!run.updated.length) return { touched: [], tasksRun: 0, tasksFailed: 0, disposed: 0 };
+    const beganNow = new Map(begun.records.map((r) => [r.id, r]));
+    const older = run.touched.filter((id) => !beganNow.has(id));
+    const records = [...run.touched.flatMap((id) => beganNow.get(id) ?? []), ...(older.length ? (await this.d.registry.get(older)).values() : [])].filter((r) => r.status === 'disposing');
+    // each record's tasks as they stand after this batch: begun this round (in memory) or read, then this batch's outcomes over them
+    const olderIds = new Set(older);
+    const current = new Map<string, DeletionTask>();
+    for (const t of begun.tasks) if (beganNow.has(t.recordId)) current.set(t.taskId, t);
+    for (const t of olderIds.size ? await this.d.tasks.ofRecords([...olderIds]) : []) current.set(t.taskId, t);
+    for (const t of run.updated) current.set(t.taskId, t);
+    const { done, audit } = this.completions(records, [...current.values()], now);
+    await this.d.tasks.settle(run.updated, done, [...run.audit, ...audit], this.d.clock.now().toISOString());
+    return { touched: run.touched, tasksRun: run.updated.length, tasksFailed: run.tasksFailed, disposed: done.length };
   }
 
   /** runs the given tasks (pending, due by `now`) through their connectors and saves each outcome: an erasure runs only its own */
   async runTasks(found: DeletionTask[], now: string): Promise<RunOutcome> {
+    const run = await this.runConnectors(found, now);
+    if (!run.updated.length) return { touched: [], tasksRun: 0, tasksFailed: 0 };
+    await this.d.tasks.update(run.updated, run.audit, this.d.clock.now().toISOString());
+    return { touched: run.touched, tasksRun: run.updated.length, tasksFailed: run.tasksFailed };
+  }
+
+  private async runConnectors(found: DeletionTask[], now: string): Promise<Outcomes> {
     const touched = new Set<string>();
     let tasksFailed = 0;
-    if (!found.length) return { touched: [], tasksRun: 0, tasksFailed: 0 };
+    if (!found.length) return { updated: [], audit: [], touched: [], tasksFailed: 0 };
     const ready = await this.pauseHeld(found, now);
     const groups = new Map<string, DeletionTask[]>();
     for (const t of ready) {
@@ -256,8 +309,7 @@ export class DisposalService {
         });
       }),
     );
-    await this.d.tasks.update(updated, audit, this.d.clock.now().toISOString());
-    return { touched: [...touched], tasksRun: updated.length, tasksFailed };
+    return { updated, audit, touched: [...touched], tasksFailed };
   }
 
   /**
@@ -298,7 +350,13 @@ export class DisposalService {
   private async completeDone(candidates: RecordState[], now: string): Promise<string[]> {
     const records = candidates.filter((r) => r.status === 'disposing');
     if (!records.length) return [];
-    const tasks = await this.d.tasks.ofRecords(records.map((r) => r.id));
+    const { done, audit } = this.completions(records, await this.d.tasks.ofRecords(records.map((r) => r.id)), now);
+    if (done.length) await this.d.tasks.complete(done, audit, now);
+    return done.map((r) => r.id);
+  }
+
+  /** of `records` (disposing), those whose `tasks` are all done, as disposed records with their audit entries */
+  private completions(records: RecordState[], tasks: DeletionTask[], now: string): { done: RecordState[]; audit: AuditInput[] } {
     const byRecord = new Map<string, DeletionTask[]>();
     for (const t of tasks) {
       const list = byRecord.get(t.recordId);
@@ -321,7 +379,6 @@ export class DisposalService {
         details: { category: r.category, controller: r.controller, dueAt: r.dueAt, receipts: receipts.map((x) => ({ store: x.store, outcome: x.outcome, at: x.at, detail: x.detail, reference: x.reference })) },
       });
     }
-    if (done.length) await this.d.tasks.complete(done, audit, now);
-    return done.map((r) => r.id);
+    return { done, audit };
   }
 }

@@ -219,6 +219,8 @@ export interface DeletionTasks {
   update(tasks: DeletionTask[], audit: AuditInput[], atIso: string): Promise<void>;
   /** marks records disposed (with their receipts); their tasks are all done, and done tasks keep no locator */
   complete(records: RecordState[], audit: AuditInput[], atIso: string): Promise<void>;
+  /** update and complete in one unit: tasks' outcomes and the records they finished, never one without the other */
+  settle(tasks: DeletionTask[], completed: RecordState[], audit: AuditInput[], atIso: string): Promise<void>;
   failed(limit: number): Promise<DeletionTask[]>;
   /** the earliest time a pending task may be tried again */
   nextAttemptAt(): Promise<string | null>;

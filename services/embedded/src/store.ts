@@ -351,14 +351,20 @@ export class EmbeddedStore {
   }
 
   private makeSaveRecords() {
+    // SQLite rewrites an index whenever an UPDATE's SET names one of its columns, whatever the value. A
+    // record keeps its subject (the brain keeps the first), so the common update leaves subject_ref out
+    // and applies only where it is unchanged; the rare change of subject takes the second statement.
     const upsert = this.db.prepare(`INSERT INTO records(id, controller, category, subject_ref, status, due_at, disposed_at, state) VALUES (@id, @controller, @category, @subjectRef, @status, @dueAt, @disposedAt, @state)
-      ON CONFLICT(id) DO UPDATE SET subject_ref = excluded.subject_ref, status = excluded.status, due_at = excluded.due_at, disposed_at = excluded.disposed_at, state = excluded.state`);
+      ON CONFLICT(id) DO UPDATE SET status = excluded.status, due_at = excluded.due_at, disposed_at = excluded.disposed_at, state = excluded.state WHERE records.subject_ref = excluded.subject_ref`);
+    const moveSubject = this.db.prepare(`UPDATE records SET subject_ref = @subjectRef, status = @status, due_at = @dueAt, disposed_at = @disposedAt, state = @state WHERE id = @id`);
     return (records: RecordState[]) => {
       for (const r of records) {
-        upsert.run({ id: r.id, controller: r.controller, category: r.category, subjectRef: r.subjectRef, status: r.status, dueAt: r.dueAt, disposedAt: r.disposal?.completedAt ?? null, state: JSON.stringify(r) });
+        const row = { id: r.id, controller: r.controller, category: r.category, subjectRef: r.subjectRef, status: r.status, dueAt: r.dueAt, disposedAt: r.disposal?.completedAt ?? null, state: JSON.stringify(r) };
+        if (upsert.run(row).changes === 0) moveSubject.run(row);
       }
     };
   }
+
 
   private makeRegistry(): Registry {
     const db = this.db;
@@ -442,6 +448,11 @@ export class EmbeddedStore {
       this.saveRecordsSync(records);
       this.audit.appendSync(audit, at);
     });
+    const settle = db.transaction((tasks: DeletionTask[], records: RecordState[], audit: AuditInput[], at: string) => {
+      for (const t of tasks) update.run(t.status, t.nextAttemptAt, JSON.stringify(t), t.taskId);
+      this.saveRecordsSync(records);
+      this.audit.appendSync(audit, at);
+    });
     return {
       begin: async (r, t, a, at) => begin(r, t, a, at),
       ready: async (now, limit) => parse(ready.all(now, limit)),
@@ -449,6 +460,7 @@ export class EmbeddedStore {
       get: async (ids) => ids.flatMap((id) => parse(byId.all(id))),
       update: async (t, a, at) => upd(t, a, at),
       complete: async (r, a, at) => complete(r, a, at),
+      settle: async (t, r, a, at) => settle(t, r, a, at),
       failed: async (limit) => parse(failed.all(limit)),
       nextAttemptAt: async () => (db.prepare(`SELECT MIN(next_attempt_at) AS t FROM deletion_tasks WHERE status = 'pending'`).get() as { t: string | null }).t,
     };

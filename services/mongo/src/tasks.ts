@@ -70,24 +70,21 @@ export class MongoDeletionTasks implements DeletionTasks {
   }
 
   /** tasks are only ever updated after begin made them: an unknown task id is not created here */
-  async update(tasks: DeletionTask[], audit: AuditInput[], atIso: string): Promise<void> {
-    if (!tasks.length && !audit.length) return;
+  update(tasks: DeletionTask[], audit: AuditInput[], atIso: string): Promise<void> {
+    return this.settle(tasks, [], audit, atIso);
+  }
+
+  complete(records: RecordState[], audit: AuditInput[], atIso: string): Promise<void> {
+    return this.settle([], records, audit, atIso);
+  }
+
+  async settle(tasks: DeletionTask[], records: RecordState[], audit: AuditInput[], atIso: string): Promise<void> {
+    if (!tasks.length && !records.length && !audit.length) return;
     await inTransaction(
       this.client,
       async (s) => {
         if (tasks.length) await this.tasks.bulkWrite(tasks.map((t) => ({ replaceOne: { filter: { _id: t.taskId }, replacement: toTaskDoc(t) } })), { session: s, ordered: true });
-        await this.audit.appendIn(s, audit, atIso);
-      },
-      { retryDuplicateKey: true },
-    );
-  }
-
-  async complete(records: RecordState[], audit: AuditInput[], atIso: string): Promise<void> {
-    if (!records.length && !audit.length) return;
-    await inTransaction(
-      this.client,
-      async (s) => {
-        await saveRecordsIn(this.records, s, records);
+        if (records.length) await saveRecordsIn(this.records, s, records);
         await this.audit.appendIn(s, audit, atIso);
       },
       { retryDuplicateKey: true },

@@ -121,6 +121,34 @@ export function deletionTasksConformance(adapter: string, open: PortsFactory) {
       expect((await audit.verify()).ok).toBe(true);
     });
 
+    test('settle saves task outcomes and the records they finished, with their audit entries, in one call', async () => {
+      const { registry, tasks, audit } = ports();
+      const a = record('rec-a', { status: 'disposing' });
+      const b = record('rec-b', { status: 'disposing' });
+      await tasks.begin([a, b], [task('rec-a', 'crm'), task('rec-b', 'crm')], [], AT);
+      const doneA = task('rec-a', 'crm', { status: 'done', attempts: 1, locator: '[disposed]', receipt: { store: 'crm', outcome: 'deleted', at: AT, detail: 'HTTP 204' } });
+      const retryB = task('rec-b', 'crm', { attempts: 1, lastError: 'HTTP 503', nextAttemptAt: '2026-02-01T10:05:00.000Z' });
+      const finished = disposed(a, '2026-02-01T10:30:00.000Z');
+      await tasks.settle([doneA, retryB], [finished], [{ actor: 'sweeper', action: 'record.disposed', target: { kind: 'record', id: 'rec-a' }, reason: 'retention ended' }], '2026-02-01T10:30:00.000Z');
+      expect(byTaskId(await tasks.ofRecords(['rec-a', 'rec-b']))).toStrictEqual(byTaskId([doneA, retryB]));
+      expect((await registry.get(['rec-a'])).get('rec-a')).toStrictEqual(finished);
+      expect((await registry.disposing(10)).map((x) => x.id)).toEqual(['rec-b']);
+      expect(await tasks.nextAttemptAt()).toBe('2026-02-01T10:05:00.000Z');
+      expect((await audit.list({ limit: 10 })).map((e) => [e.action, e.at])).toEqual([['record.disposed', '2026-02-01T10:30:00.000Z']]);
+      expect((await audit.verify()).ok).toBe(true);
+    });
+
+    test('settle is one unit: when its audit entries cannot be stored, neither the tasks nor the records change', async () => {
+      const { registry, tasks } = ports();
+      const r = record('rec-a', { status: 'disposing' });
+      const pending = task('rec-a', 'crm');
+      await tasks.begin([r], [pending], [], AT);
+      const done = task('rec-a', 'crm', { status: 'done', attempts: 1, locator: '[disposed]', receipt: { store: 'crm', outcome: 'deleted', at: AT, detail: 'HTTP 204' } });
+      await expect(tasks.settle([done], [disposed(r, AT)], [UNSTORABLE], AT)).rejects.toThrow();
+      expect(await tasks.ofRecords(['rec-a'])).toStrictEqual([pending]);
+      expect((await registry.get(['rec-a'])).get('rec-a')).toStrictEqual(r);
+    });
+
     test('complete is one unit: when its audit entries cannot be stored, the record stays disposing', async () => {
       const { registry, tasks } = ports();
       const r = record('rec-a', { status: 'disposing' });

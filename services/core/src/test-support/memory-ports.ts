@@ -360,6 +360,11 @@ export class MemoryDeletionTasks implements DeletionTasks {
     await this.audit.append(audit, atIso);
     this.registry.put(records);
   }
+  async settle(tasks: DeletionTask[], records: RecordState[], audit: AuditInput[], atIso: string): Promise<void> {
+    await this.audit.append(audit, atIso);
+    for (const t of tasks) this.tasks.set(t.taskId, copy(t));
+    this.registry.put(records);
+  }
   async nextAttemptAt(): Promise<string | null> {
     const ts = [...this.tasks.values()].filter((t) => t.status === 'pending').map((t) => t.nextAttemptAt).sort();
     return ts[0] ?? null;
