@@ -6,7 +6,7 @@
  * CPU only, so it says how many cores the logic needs at a given rate, whatever the storage.
  */
 import { lifecycleFacts, type EventEnvelope } from '@custodian/contracts';
-import { IngestService, MasterKey, PolicyBook, Sealer, chain, packSealed, random, type IngestDeps, type KeyVault, type LoadedPack, type StoredEvent } from '@custodian/core';
+import { IngestService, MasterKey, PolicyBook, Sealer, chain, packSealed, random, storedEvent, type IngestDeps, type KeyVault, type LoadedPack } from '@custodian/core';
 import { applyEvent, linkingKeys, type RecordState } from '@custodian/workflows';
 import { nowNs, secondsSince } from './util';
 
@@ -49,24 +49,15 @@ export function logicOnly(events: readonly unknown[], packs: LoadedPack[], batch
         subjects.set(memo, subject);
       }
       const facts = lifecycleFacts(e);
-      const stored: StoredEvent = {
-        eventId: e.eventId,
-        type: e.type,
-        version: e.version,
-        source: e.source,
-        controller: e.controller,
-        category: e.category,
-        occurredAt: e.occurredAt,
+      const stored = storedEvent(e, {
         receivedAt: now,
         subjectRef: subject.ref,
         recordId: master.recordId(e.controller, e.category, facts.recordKey),
         facts,
-        locations: e.locations,
         cardData: c.cardData,
         policyVersion: c.policyVersion,
-        trace: e.trace,
         sealed: sealer.sealWith(`subj:${subject.ref}`, subject.key, { identifiers: e.subject.identifiers, payload: e.payload }, e.eventId),
-      };
+      });
       const { sealed, ...meta } = stored;
       bytes += JSON.stringify(meta).length + packSealed(sealed!).length;
       // the projector's half: the retention decision, the record's state as stored, its audit entry

@@ -25,6 +25,28 @@ function peek(raw: unknown, key: string): string | null {
   return null;
 }
 
+/** what the log keeps of an accepted event: its non-personal facts in clear, identifiers and payload sealed */
+export function storedEvent(e: EventEnvelope, x: Pick<StoredEvent, 'receivedAt' | 'subjectRef' | 'recordId' | 'facts' | 'cardData' | 'policyVersion' | 'sealed'>): StoredEvent {
+  return {
+    eventId: e.eventId,
+    type: e.type,
+    version: e.version,
+    source: e.source,
+    controller: e.controller,
+    category: e.category,
+    occurredAt: e.occurredAt,
+    receivedAt: x.receivedAt,
+    subjectRef: x.subjectRef,
+    recordId: x.recordId,
+    facts: x.facts,
+    locations: e.locations,
+    cardData: x.cardData,
+    policyVersion: x.policyVersion,
+    trace: e.trace,
+    sealed: x.sealed,
+  };
+}
+
 type Checked =
   | { ok: true; event: EventEnvelope; cardData: PanFinding[]; policyVersion: string }
   | { ok: false; reasons: FieldError[]; redacted: unknown; cardData: PanFinding[] };
@@ -184,24 +206,15 @@ export class IngestService {
         const subjectRef = refs[i]!;
         const kid = `subj:${subjectRef}`;
         const facts = lifecycleFacts(e);
-        return {
-          eventId: e.eventId,
-          type: e.type,
-          version: e.version,
-          source: e.source,
-          controller: e.controller,
-          category: e.category,
-          occurredAt: e.occurredAt,
+        return storedEvent(e, {
           receivedAt: now,
           subjectRef,
           recordId: this.d.master.recordId(e.controller, e.category, facts.recordKey),
           facts,
-          locations: e.locations,
           cardData: g.cardData,
           policyVersion: g.policyVersion,
-          trace: e.trace,
           sealed: this.d.sealer.sealWith(kid, keys.get(kid)!, { identifiers: e.subject.identifiers, payload: e.payload }, e.eventId),
-        };
+        });
       });
       const statuses = await this.d.bus.publish(stored);
       let appended = 0;
