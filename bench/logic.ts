@@ -6,7 +6,7 @@
  * CPU only, so it says how many cores the logic needs at a given rate, whatever the storage.
  */
 import { lifecycleFacts, type EventEnvelope } from '@custodian/contracts';
-import { IngestService, MasterKey, PolicyBook, Sealer, chain, packSealed, random, storedEvent, type IngestDeps, type KeyVault, type LoadedPack } from '@custodian/core';
+import { IngestService, MasterKey, PolicyBook, Sealer, chain, packSealed, random, storedEvent, type AuditInput, type IngestDeps, type KeyVault, type LoadedPack } from '@custodian/core';
 import { applyEvent, linkingKeys, type RecordState } from '@custodian/workflows';
 import { nowNs, secondsSince } from './util';
 
@@ -31,6 +31,9 @@ export function logicOnly(events: readonly unknown[], packs: LoadedPack[], batch
   let bytes = 0;
   const now = '2026-01-05T09:00:00.000Z';
   const t0 = nowNs();
+  const changed = new Map<string, RecordState>();
+  const audit: AuditInput[] = [];
+  const parse = (text: string | undefined) => (text === undefined ? undefined : (JSON.parse(text) as RecordState));
   for (let from = 0; from < events.length; from += batch) {
     for (const raw of events.slice(from, from + batch)) {
       const c = ingest.check(raw);
@@ -60,20 +63,29 @@ export function logicOnly(events: readonly unknown[], packs: LoadedPack[], batch
       });
       const { sealed, ...meta } = stored;
       bytes += JSON.stringify(meta).length + packSealed(sealed!).length;
-      // the projector's half: the retention decision, the record's state as stored, its audit entry
+      // the projector's half: the retention decision; a record changed twice in a batch is stored once
       const loaded = book.pack(e.controller)!;
-      const prevText = records.get(stored.recordId);
-      const decision = applyEvent(prevText === undefined ? undefined : (JSON.parse(prevText) as RecordState), { ...stored, offset: ++offset }, { packId: loaded.pack.id, packVersion: loaded.pack.version, category });
+      const prev = changed.get(stored.recordId) ?? parse(records.get(stored.recordId));
+      const decision = applyEvent(prev, { ...stored, offset: ++offset }, { packId: loaded.pack.id, packVersion: loaded.pack.version, category });
       if (decision.kind === 'ignored') continue;
       const r = decision.record;
       r.id = stored.recordId;
+      changed.set(r.id, r);
+      // an audit entry where the projector makes one: a registration, or a due time that moved
+      if (decision.kind === 'registered' || decision.dueChanged) {
+        audit.push({ actor: 'lifecycle', action: decision.kind === 'registered' ? 'record.registered' : 'record.due-changed', target: { kind: 'record', id: r.id }, reason: r.dueReason, policyVersion: r.policyVersion, details: { dueAt: r.dueAt, eventId: e.eventId } });
+      }
+    }
+    for (const r of changed.values()) {
       const text = JSON.stringify(r);
       records.set(r.id, text);
       bytes += text.length;
-      const [entry] = chain(head, [{ actor: 'lifecycle', action: decision.kind === 'registered' ? 'record.registered' : 'record.due-changed', target: { kind: 'record', id: r.id }, reason: r.dueReason, policyVersion: r.policyVersion, details: { dueAt: r.dueAt, eventId: e.eventId } }], now);
-      head = { seq: entry!.seq, hash: entry!.hash };
-      bytes += JSON.stringify(entry).length;
     }
+    const entries = chain(head, audit, now);
+    for (const entry of entries) bytes += JSON.stringify(entry).length;
+    if (entries.length) head = { seq: entries[entries.length - 1]!.seq, hash: entries[entries.length - 1]!.hash };
+    changed.clear();
+    audit.length = 0;
   }
   const s = secondsSince(t0);
   // keeps the serialisation from being optimised away
