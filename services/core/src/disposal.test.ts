@@ -189,6 +189,27 @@ describe('DisposalService.sweep', () => {
     expect(c.requests).toHaveLength(2);
   });
 
+  it('a crash after the stores answered but before the outcomes were saved loses nothing: the next sweep asks again and completes', async () => {
+    const dir = new FakeConnectorDirectory();
+    let calls = 0;
+    // the second time, the store has nothing left: the deletion it made before the crash
+    const c = new ScriptedConnector(FAST, () => (calls++ < 2 ? deleted() : { outcome: 'absent', detail: 'already gone' }));
+    dir.bind(NS, '8x8', c).bind(NS, 'recordings-files', c);
+    const t = await recording(dir);
+    t.setNow(DUE);
+    const settle = jest.spyOn(t.ports.tasks, 'settle').mockRejectedValueOnce(new Error('crash'));
+    await expect(t.platform.sweep()).rejects.toThrow('crash');
+    settle.mockRestore();
+    // outcomes and completion are one unit: neither was saved
+    expect((await t.rec()).status).toBe('disposing');
+    expect((await t.tasks()).map((x) => x.status)).toEqual(['pending', 'pending', 'pending']);
+    expect(await t.platform.sweep()).toMatchObject({ started: 0, disposed: 1, tasksRun: 3 });
+    const r = await t.rec();
+    expect(r.status).toBe('disposed');
+    expect(r.disposal!.receipts.filter((x) => x.store !== 'custodian-event-log').map((x) => x.outcome)).toEqual(['absent', 'absent']);
+    expect(c.requests).toHaveLength(4);
+  });
+
   it('disposes many due records in batches, oldest due first', async () => {
     const dir = new FakeConnectorDirectory();
     const c = new ScriptedConnector(FAST, () => deleted());
