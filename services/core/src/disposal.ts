@@ -242,10 +242,9 @@ export class DisposalService {
     const older = run.touched.filter((id) => !beganNow.has(id));
     const records = [...run.touched.flatMap((id) => beganNow.get(id) ?? []), ...(older.length ? (await this.d.registry.get(older)).values() : [])].filter((r) => r.status === 'disposing');
     // each record's tasks as they stand after this batch: begun this round (in memory) or read, then this batch's outcomes over them
-    const olderIds = new Set(older);
     const current = new Map<string, DeletionTask>();
-    for (const t of begun.tasks) if (beganNow.has(t.recordId)) current.set(t.taskId, t);
-    for (const t of olderIds.size ? await this.d.tasks.ofRecords([...olderIds]) : []) current.set(t.taskId, t);
+    for (const t of begun.tasks) current.set(t.taskId, t);
+    for (const t of older.length ? await this.d.tasks.ofRecords(older) : []) current.set(t.taskId, t);
     for (const t of run.updated) current.set(t.taskId, t);
     const { done, audit } = this.completions(records, [...current.values()], now);
     await this.d.tasks.settle(run.updated, done, [...run.audit, ...audit], this.d.clock.now().toISOString());
