@@ -365,7 +365,6 @@ export class EmbeddedStore {
     };
   }
 
-
   private makeRegistry(): Registry {
     const db = this.db;
     const parse = (rows: unknown[]) => (rows as Array<{ state: string }>).map((r) => JSON.parse(r.state) as RecordState);
@@ -440,14 +439,7 @@ export class EmbeddedStore {
       for (const t of tasks) insert.run(t.taskId, t.recordId, t.status, t.nextAttemptAt, JSON.stringify(t));
       this.audit.appendSync(audit, at);
     });
-    const upd = db.transaction((tasks: DeletionTask[], audit: AuditInput[], at: string) => {
-      for (const t of tasks) update.run(t.status, t.nextAttemptAt, JSON.stringify(t), t.taskId);
-      this.audit.appendSync(audit, at);
-    });
-    const complete = db.transaction((records: RecordState[], audit: AuditInput[], at: string) => {
-      this.saveRecordsSync(records);
-      this.audit.appendSync(audit, at);
-    });
+    // task outcomes, completed records, or both: one transaction with their audit entries
     const settle = db.transaction((tasks: DeletionTask[], records: RecordState[], audit: AuditInput[], at: string) => {
       for (const t of tasks) update.run(t.status, t.nextAttemptAt, JSON.stringify(t), t.taskId);
       this.saveRecordsSync(records);
@@ -458,8 +450,8 @@ export class EmbeddedStore {
       ready: async (now, limit) => parse(ready.all(now, limit)),
       ofRecords: async (ids) => ids.flatMap((id) => parse(ofRecord.all(id))),
       get: async (ids) => ids.flatMap((id) => parse(byId.all(id))),
-      update: async (t, a, at) => upd(t, a, at),
-      complete: async (r, a, at) => complete(r, a, at),
+      update: async (t, a, at) => settle(t, [], a, at),
+      complete: async (r, a, at) => settle([], r, a, at),
       settle: async (t, r, a, at) => settle(t, r, a, at),
       failed: async (limit) => parse(failed.all(limit)),
       nextAttemptAt: async () => (db.prepare(`SELECT MIN(next_attempt_at) AS t FROM deletion_tasks WHERE status = 'pending'`).get() as { t: string | null }).t,

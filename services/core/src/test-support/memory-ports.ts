@@ -352,13 +352,11 @@ export class MemoryDeletionTasks implements DeletionTasks {
     const ids = new Set(recordIds);
     return copy([...this.tasks.values()].filter((t) => ids.has(t.recordId)));
   }
-  async update(tasks: DeletionTask[], audit: AuditInput[], atIso: string): Promise<void> {
-    await this.audit.append(audit, atIso);
-    for (const t of tasks) this.tasks.set(t.taskId, copy(t));
+  update(tasks: DeletionTask[], audit: AuditInput[], atIso: string): Promise<void> {
+    return this.settle(tasks, [], audit, atIso);
   }
-  async complete(records: RecordState[], audit: AuditInput[], atIso: string): Promise<void> {
-    await this.audit.append(audit, atIso);
-    this.registry.put(records);
+  complete(records: RecordState[], audit: AuditInput[], atIso: string): Promise<void> {
+    return this.settle([], records, audit, atIso);
   }
   async settle(tasks: DeletionTask[], records: RecordState[], audit: AuditInput[], atIso: string): Promise<void> {
     await this.audit.append(audit, atIso);
