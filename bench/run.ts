@@ -518,7 +518,7 @@ better-sqlite3 inserting the same rows (the submitted JSON keyed by event id; WA
 synchronous=NORMAL, 1,000 per transaction), deleting rows by primary key, and \`fs.unlink\` with
 64 in flight. The platform runtime is opened without \`.start()\`, so no background timers run.
 
-Three more floors say what any design could reach on the machine, not only this one
+Four more figures say what any design could reach on the machine, not only this one
 (\`bench/raw.ts\`, \`bench/logic.ts\`): **the fewest rows** any registry answering the issue's queries
 must write for the same events (one log row, the new subjects' key and blind-index rows, one record
 row with its due and subject indexes, one audit entry per transaction, transactions of 10,000), with
